@@ -47,6 +47,10 @@ NEGATION_WORDS = frozenset({"not", "no", "never", "none", "nobody", "nothing", "
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 OTHER_PRONOUNS = frozenset({"they", "it", "we", "i"})
 MIN_OUTLET_ASSERTION_TOKENS = 6
+# The cue recorded for the outlet's own assertions, which have no reporting verb in the text.
+OUTLET_CUE = "asserts"
+# "LISSEN (Meridian Wire) - " or "(Reuters) -" opening a syndicated story: not part of any claim.
+DATELINE = re.compile(r"^\s*(?:[A-Z][A-Z .'-]{1,40})?\([^()]{2,60}\)\s*[-–—]\s*")
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,7 @@ class _Piece:
 def _trim(doc: Doc, start: int, end: int) -> _Piece | None:
     """Character range of doc.text[start:end] without surrounding punctuation and quotes."""
     text = doc.text
+    start = max(start, dateline_end(text)) if start < 80 else start
     while start < end and text[start] in _EDGE_CHARS:
         start += 1
     while end > start and (text[end - 1] in _EDGE_CHARS or text[end - 1] == "."):
@@ -131,7 +136,10 @@ def _quote_type(doc: Doc, piece: _Piece) -> str:
 
 def _subject(verb: Token) -> Token | None:
     for child in verb.children:
-        if child.dep_ in ("nsubj", "nsubjpass") and child.dep_ != "expl":
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            # "Lissen Bulk Terminals, which has said that ...": the relative pronoun stands for its noun.
+            if child.tag_ in ("WDT", "WP") and verb.dep_ == "relcl":
+                return verb.head
             return child
     return None
 
@@ -398,9 +406,9 @@ def extract_claims(doc: Doc, *, article_id: str, outlet: str, cues: dict[str, Cu
                     source_surface="",
                     source_start=-1,
                     source_end=-1,
-                    cue="",
-                    cue_lemma="",
-                    cue_class="",
+                    cue=OUTLET_CUE,
+                    cue_lemma=OUTLET_CUE,
+                    cue_class="outlet",
                     cue_start=-1,
                     cue_end=-1,
                     content=text[piece.start : piece.end],
@@ -413,10 +421,35 @@ def extract_claims(doc: Doc, *, article_id: str, outlet: str, cues: dict[str, Cu
                     commitment=1.0,
                     confidence=0.8,
                 )
+    claims = _drop_nested(claims, doc)
     claims.sort(key=lambda c: (c.content_start, c.cue_start))
     for number, claim in enumerate(claims, start=1):
         claim.claim_id = f"{article_id}-c{number:03d}"
     return claims
+
+
+def _drop_nested(claims: list[Claim], doc: Doc) -> list[Claim]:
+    """Drop a claim whose cue sits inside another claim's content when it only repeats it:
+    a cue inside a direct quote ("“She slammed the door and said ...”"), or a pronoun speaker
+    inside reported speech ("said that they now expected ...")."""
+    kept = []
+    for claim in claims:
+        inside = [
+            outer
+            for outer in claims
+            if outer is not claim and outer.cue_start >= 0 and outer.content_start <= claim.cue_start < outer.content_end
+        ]
+        pronoun = claim.source_surface.lower() in PERSON_PRONOUNS | OTHER_PRONOUNS
+        if any(outer.quote_type == "direct" or pronoun for outer in inside):
+            continue
+        kept.append(claim)
+    return kept
+
+
+def dateline_end(text: str) -> int:
+    """Length of a leading wire dateline and credit ("LISSEN (Meridian Wire) - "), else 0."""
+    match = DATELINE.match(text)
+    return match.end() if match else 0
 
 
 def _is_outlet_assertion(sent: Span) -> bool:

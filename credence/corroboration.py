@@ -28,10 +28,8 @@ from scipy.sparse import triu
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from credence.config import CorroborationSettings
-from credence.claims import NEGATION_WORDS
+from credence.claims import DATELINE, NEGATION_WORDS
 
-# "LISSEN (Meridian Wire) -" or "(Reuters) -" at the start of a story.
-_CREDIT_LINE = re.compile(r"^\s*(?:[A-Z][A-Z .'-]{1,40})?\(([^()]{2,60})\)\s*[-–—]")
 _NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(%|percent|per cent))?")
 
 
@@ -67,8 +65,8 @@ def _similar_pairs(texts: list[str], threshold: float, **vectorizer_options: obj
 
 def credit_line_outlet(text: str) -> str:
     """The outlet named by a wire credit line at the start of a story, or ""."""
-    match = _CREDIT_LINE.match(text)
-    return match.group(1).strip() if match else ""
+    match = DATELINE.match(text)
+    return match.group(0).split("(", 1)[1].rsplit(")", 1)[0].strip() if match else ""
 
 
 def numbers_in(text: str) -> list[float]:

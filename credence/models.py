@@ -55,7 +55,7 @@ class Claim:
     """One attributed (or outlet-asserted) claim extracted from an article.
 
     Offsets are character offsets into the article's ``text``; ``-1`` when a role is absent
-    (an outlet assertion has no source span or cue).
+    (an outlet assertion has no source span or cue in the text; its cue is "asserts").
     """
 
     claim_id: str
@@ -65,7 +65,7 @@ class Claim:
     source_surface: str  # the mention as written in the text; "" for outlet claims
     source_start: int
     source_end: int
-    cue: str  # "said", "according to", "denied" ...; "" for outlet assertions
+    cue: str  # "said", "according to", "denied" ...; "asserts" for the outlet's own assertions
     cue_lemma: str
     cue_class: str  # class from config/cues.yaml: assert, deny, hedge, belief, ...
     cue_start: int

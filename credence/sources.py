@@ -44,6 +44,8 @@ _CATEGORY_RULES: tuple[tuple[str, str], ...] = (
     (r"\b(company|corp|inc|ltd|terminals?|operator|bank|firm)\b", "company"),
 )
 
+# Categories decided by the mention's words before a person's role is considered.
+_PERSON_FIRST_CATEGORIES = frozenset({"anonymous_source", "anonymous_officials", "intelligence_service", "expert"})
 _WEST = re.compile(r"\b(western|nato|allied)\b")
 
 
@@ -72,6 +74,18 @@ def _strip_titles(normalised: str) -> str:
     while words and words[0].rstrip(".") in _TITLE_WORDS:
         words.pop(0)
     return " ".join(words)
+
+
+def mention_heads(normalised: str) -> set[str]:
+    """Head words of a mention: the last word of each comma-separated part before any
+    "of/at/in ..." phrase ("the governor of the bank, helena marsh" -> governor, marsh)."""
+    heads: set[str] = set()
+    for part in normalised.split(","):
+        core = re.split(r" (?:of|at|in|for|from|with|who|which|on) ", " " + part.strip() + " ")
+        words = (core[0] if core[0].strip() else part).split()
+        if words:
+            heads.add(words[-1])
+    return heads
 
 
 def looks_like_person(mention: str) -> bool:
@@ -110,18 +124,29 @@ class SourceResolver:
 
     def _category(self, mention: str, normalised: str) -> Resolution:
         category = "unknown"
+        has_name = re.search(r"\b[A-Z][a-z]+ [A-Z][a-z]+", mention) is not None
         for pattern, name in _CATEGORY_RULES:
+            # A named person whose head is a role ("the governor of the bank, Helena Marsh") is a
+            # named official, even when an organisation is named inside the mention.
+            if name not in _PERSON_FIRST_CATEGORIES and has_name and mention_heads(normalised) & _PERSON_ROLE_WORDS:
+                category = "named_official"
+                break
             if re.search(pattern, normalised):
                 category = name
                 break
-        if category in ("unknown", "government") and looks_like_person(mention) and re.search(r"[A-Z][a-z]+ [A-Z][a-z]+", mention):
-            category = "named_official"
-        elif category == "unknown" and re.fullmatch(r"([A-Z][\w.'-]+ ?){2,4}", mention.strip()):
+        if category == "unknown" and re.fullmatch(r"([A-Z][\w.'-]+ ?){2,4}", mention.strip()):
             category = "named_person"
         priors = self._config.scoring.category_priors
         if category not in priors:
             category = "unknown"
-        affiliation = "bloc:west" if _WEST.search(normalised) else ""
+        affiliation, rule_note = "bloc:west" if _WEST.search(normalised) else "", ""
+        # People and bodies inherit the affiliation of a registered organisation named in the
+        # mention ("General Anton Dravik, the chief of the Valdorian general staff").
+        for alias, pattern in zip(self._contained, self._patterns, strict=True):
+            entry = self._entries[self._aliases[alias]]
+            if len(alias) >= 4 and entry.affiliations and pattern.search(normalised):
+                affiliation, rule_note = ";".join(entry.affiliations), f"; affiliation from {entry.name}"
+                break
         slug = re.sub(r"[^a-z0-9]+", "-", normalised).strip("-")[:60] or "unnamed"
         return Resolution(
             source_id=f"unregistered:{slug}",
@@ -129,7 +154,7 @@ class SourceResolver:
             source_type=category,
             source_affiliation=affiliation,
             source_prior=priors[category],
-            prior_rule=f"category default for {category.replace('_', ' ')} (unregistered source)",
+            prior_rule=f"category default for {category.replace('_', ' ')} (unregistered source{rule_note})",
             resolution_method="category",
             confidence=0.5,
         )
@@ -150,8 +175,11 @@ class SourceResolver:
         untitled = _strip_titles(normalised)
         if untitled in self._aliases:
             return self._registered(self._entries[self._aliases[untitled]], "alias-without-title", 0.95)
+        # A contained alias counts only when it holds the mention's head: "the governor of the
+        # National Bank of Kestria" is not the Kestrian government, "Defence Minister Ilona Varga" is Varga.
+        heads = mention_heads(normalised)
         for alias, pattern in zip(self._contained, self._patterns, strict=True):
-            if len(alias) >= 4 and pattern.search(normalised):
+            if len(alias) >= 4 and heads & set(alias.split()) and pattern.search(normalised):
                 return self._registered(self._entries[self._aliases[alias]], "contains-alias", 0.85)
         threshold = self._config.scoring.fuzzy_threshold
         match = process.extractOne(normalised, self._alias_list, scorer=fuzz.token_sort_ratio, score_cutoff=threshold)

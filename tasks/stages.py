@@ -14,8 +14,8 @@ import pandas as pd
 from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-from credence import claims, config, corroboration, ingest, io, nlp, reporting, scoring, sources
-from credence.models import ARTICLE_COLUMNS, CLAIM_ARTICLE_COLUMNS, LEDGER_COLUMNS, RunSummary, SCORED_CLAIM_COLUMNS
+from credence import claims, config, corroboration, ingest, io, nlp, pipeline, reporting, scoring, sources
+from credence.models import ARTICLE_COLUMNS, LEDGER_COLUMNS, SCORED_CLAIM_COLUMNS, RunSummary
 
 
 @task(name="ingest-articles", retries=2, retry_delay_seconds=2)
@@ -23,7 +23,7 @@ def ingest_articles(raw_dir: Path, work_dir: Path, *, batch_size: int) -> tuple[
     """Read the raw folder; write articles, the ledger and article batches for parsing."""
     logger = get_run_logger()
     result = ingest.ingest(raw_dir)
-    articles = pd.DataFrame([a.__dict__ for a in result.articles], columns=ARTICLE_COLUMNS)
+    articles = pipeline.articles_frame(result.articles)
     ledger = pd.DataFrame([e.__dict__ for e in result.ledger], columns=LEDGER_COLUMNS)
     articles_path = io.write_parquet(work_dir / "articles.parquet", articles)
     ledger_path = io.write_parquet(work_dir / "ledger.parquet", ledger)
@@ -54,8 +54,7 @@ def resolve_sources(claim_paths: list[Path], articles_path: Path, config_dir: Pa
     articles = io.read_parquet(articles_path)
     frames = [io.read_parquet(path) for path in claim_paths]
     extracted = pd.concat(frames, ignore_index=True) if frames else claims.claims_frame([])
-    resolved = sources.resolve_claim_sources(extracted, articles, settings)
-    resolved = resolved.merge(articles[["article_id", *CLAIM_ARTICLE_COLUMNS]], on="article_id", how="left")
+    resolved = pipeline.add_article_columns(sources.resolve_claim_sources(extracted, articles, settings), articles)
     methods = resolved["resolution_method"].str.split(" ").str[0].value_counts().to_dict()
     get_run_logger().info("Resolved %d claims to %d sources: %s", len(resolved), resolved["source_id"].nunique(), methods)
     return io.write_parquet(work_dir / "resolved.parquet", resolved)
@@ -81,8 +80,9 @@ def corroborate_claims(resolved_path: Path, articles_path: Path, config_dir: Pat
 def score_claims(corroborated_path: Path, config_dir: Path, work_dir: Path) -> Path:
     """Score every claim and explain the score."""
     settings = config.load_config(config_dir)
-    authoritative = frozenset(entry.id for entry in settings.registry.sources if entry.authoritative)
-    scored = scoring.score_claims(io.read_parquet(corroborated_path), settings.scoring.scoring, authoritative=authoritative)
+    scored = scoring.score_claims(
+        io.read_parquet(corroborated_path), settings.scoring.scoring, authoritative=pipeline.authoritative_sources(settings)
+    )
     get_run_logger().info("Scored %d claims: %s", len(scored), scored["status"].value_counts().to_dict())
     return io.write_parquet(work_dir / "scored.parquet", scored[SCORED_CLAIM_COLUMNS])
 
