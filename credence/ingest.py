@@ -102,10 +102,32 @@ def decode_bytes(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    western = _as_western_text(data)
+    if western is not None:
+        return western
     best = charset_normalizer.from_bytes(data).best()
     if best is None or best.encoding is None:
         raise RecordError("not valid UTF-8 and no other text encoding could be detected")
     return str(best)
+
+
+def _as_western_text(data: bytes) -> str | None:
+    """Windows-1252 text, if the bytes read as mostly-ASCII Latin text in it.
+
+    Detectors tie between single-byte code pages on short Latin-1 texts (cp1250 and cp775
+    read "Zürich" as "Z³rich"); mostly-ASCII text whose few other characters are letters and
+    typographic punctuation is, in Western news, far more likely Windows-1252 / Latin-1.
+    """
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    others = [character for character in text if ord(character) > 127]
+    if len(others) > 0.15 * len(text):
+        return None
+    if all(character.isalpha() or character in "’‘“”–—…«»°€£§©®·" for character in others):
+        return text
+    return None
 
 
 def parse_datetime(value: str) -> datetime:
@@ -165,13 +187,16 @@ def _first(record: Mapping[str, object], names: Iterable[str]) -> str:
 
 
 def _records_from_jsonl(text: str) -> Iterator[tuple[str, object]]:
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Split on "\n" only: U+2028 and friends are legal inside JSON strings, and splitlines() cuts there.
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
             yield f"line {number}", json.loads(line)
         except json.JSONDecodeError as error:
             yield f"line {number}", RecordError(f"line {number} is not valid JSON: {error.msg}")
+        except (RecursionError, ValueError) as error:
+            yield f"line {number}", RecordError(f"line {number} cannot be read as JSON: {_short(error)}")
 
 
 def _records_from_json(text: str) -> Iterator[tuple[str, object]]:
@@ -181,6 +206,8 @@ def _records_from_json(text: str) -> Iterator[tuple[str, object]]:
         raise RecordError(f"not valid JSON: {error.msg} at line {error.lineno} column {error.colno}") from error
     except RecursionError as error:
         raise RecordError("JSON nested too deeply to read") from error
+    except ValueError as error:  # e.g. an integer longer than Python's 4,300-digit limit
+        raise RecordError(f"JSON cannot be read: {_short(error)}") from error
     if isinstance(data, dict) and isinstance(data.get("articles"), list):
         data = data["articles"]
     if isinstance(data, list):
@@ -190,7 +217,13 @@ def _records_from_json(text: str) -> Iterator[tuple[str, object]]:
         yield "", data
 
 
+def _short(error: BaseException) -> str:
+    return f"{type(error).__name__}: {str(error)[:160]}"
+
+
 def _records_from_csv(text: str) -> Iterator[tuple[str, object]]:
+    # The csv module refuses cells over 128 KiB by default; articles are capped later, by max_chars.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [name.strip().lower() for name in (reader.fieldnames or [])]
     if not any(name in header for name in (f.lower() for f in TEXT_FIELDS)):
@@ -223,7 +256,14 @@ def _records_from_txt(text: str) -> Iterator[tuple[str, object]]:
 def _records_from_html(text: str) -> Iterator[tuple[str, object]]:
     import trafilatura
 
-    document = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False, include_tables=False)
+    document = trafilatura.bare_extraction(
+        text,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
+        # Keep the time of day and the UTC offset (by default only the date is returned).
+        date_extraction_params={"outputformat": "%Y-%m-%dT%H:%M:%S%z", "original_date": True},
+    )
     body = getattr(document, "text", None) if document is not None else None
     if not body or not body.strip():
         raise RecordError("HTML page has no main article text that could be extracted")
@@ -280,7 +320,7 @@ def article_fields(
     origin = "field"
     try:
         published_at = parse_datetime(published)
-    except ValueError:
+    except (ValueError, OverflowError):
         if published:
             notes.append(f"date {published[:40]!r} not understood; file modification time used")
         else:
@@ -307,6 +347,10 @@ def _candidates(path: Path, data: bytes, file_mtime: datetime, *, min_words: int
         records = list(_READERS[path.suffix.lower()](text))
     except RecordError as error:
         yield LedgerEntry(source_file=relative, record="", state="quarantined", reason=str(error))
+        return
+    except (csv.Error, ValueError, RecursionError) as error:
+        reason = f"file cannot be read as {path.suffix.lower()}: {_short(error)}"
+        yield LedgerEntry(source_file=relative, record="", state="quarantined", reason=reason)
         return
     if not records:
         yield LedgerEntry(source_file=relative, record="", state="quarantined", reason="file holds no records")
