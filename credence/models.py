@@ -119,6 +119,16 @@ SCORED_CLAIM_COLUMNS: list[str] = (
 )
 
 
+def with_known_columns_first(frame):  # type: ignore[no-untyped-def]
+    """The claims table with SCORED_CLAIM_COLUMNS first (those present), then any others.
+
+    Stages may add columns of their own (a later issue's proposition id, a learned
+    reliability); they are kept, after the documented ones.
+    """
+    known = [column for column in SCORED_CLAIM_COLUMNS if column in frame.columns]
+    return frame[known + [column for column in frame.columns if column not in known]]
+
+
 @dataclass
 class RunSummary:
     """Counts a run reports to the UI and the report header."""

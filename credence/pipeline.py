@@ -11,7 +11,7 @@ from spacy.language import Language
 
 from credence import claims, corroboration, scoring, sources
 from credence.config import Config
-from credence.models import ARTICLE_COLUMNS, CLAIM_ARTICLE_COLUMNS, SCORED_CLAIM_COLUMNS, Article
+from credence.models import ARTICLE_COLUMNS, CLAIM_ARTICLE_COLUMNS, Article, with_known_columns_first
 
 
 def articles_frame(articles: list[Article]) -> pd.DataFrame:
@@ -34,4 +34,4 @@ def score_articles(articles: list[Article], config: Config, nlp: Language, *, wi
     resolved = add_article_columns(sources.resolve_claim_sources(extracted, frame, config), frame)
     related = corroboration.corroborate(resolved, frame, config.scoring.corroboration, window_days=window_days)
     scored = scoring.score_claims(related, config.scoring.scoring, authoritative=authoritative_sources(config))
-    return scored[SCORED_CLAIM_COLUMNS]
+    return with_known_columns_first(scored)

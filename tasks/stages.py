@@ -15,7 +15,7 @@ from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from credence import claims, config, corroboration, ingest, io, nlp, pipeline, reporting, scoring, sources
-from credence.models import ARTICLE_COLUMNS, LEDGER_COLUMNS, SCORED_CLAIM_COLUMNS, RunSummary
+from credence.models import ARTICLE_COLUMNS, LEDGER_COLUMNS, RunSummary, with_known_columns_first
 
 
 @task(name="ingest-articles", retries=2, retry_delay_seconds=2)
@@ -84,7 +84,7 @@ def score_claims(corroborated_path: Path, config_dir: Path, work_dir: Path) -> P
         io.read_parquet(corroborated_path), settings.scoring.scoring, authoritative=pipeline.authoritative_sources(settings)
     )
     get_run_logger().info("Scored %d claims: %s", len(scored), scored["status"].value_counts().to_dict())
-    return io.write_parquet(work_dir / "scored.parquet", scored[SCORED_CLAIM_COLUMNS])
+    return io.write_parquet(work_dir / "scored.parquet", with_known_columns_first(scored))
 
 
 @task(name="write-report", retries=2, retry_delay_seconds=2)

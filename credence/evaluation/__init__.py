@@ -1,0 +1,1 @@
+"""Measurements against public annotated data (read by path, never copied into the project)."""
