@@ -7,6 +7,10 @@ BIN := $(VENV)/bin
 export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# The nightly deployment (prefect.yaml): its time zone and the checkout its worker runs from.
+export CREDENCE_TIMEZONE ?= UTC
+export CREDENCE_HOME ?= $(CURDIR)
+PREFECT_UI_URL ?= http://127.0.0.1:4200
 
 .PHONY: run test ui serve clean-venv
 
@@ -27,8 +31,12 @@ test: $(VENV)/.installed
 ui: $(VENV)/.installed
 	$(BIN)/prefect server start
 
+# Registers score-articles/nightly on the process work pool and runs a worker for it
+# (scheduled and UI-triggered runs). Needs `make ui` running (or PREFECT_API_URL set).
 serve: $(VENV)/.installed
-	$(BIN)/python -m flows.serve
+	PREFECT_API_URL=$${PREFECT_API_URL:-$(PREFECT_UI_URL)/api} $(BIN)/prefect work-pool create credence-process --type process --overwrite
+	PREFECT_API_URL=$${PREFECT_API_URL:-$(PREFECT_UI_URL)/api} $(BIN)/prefect --no-prompt deploy --all
+	PREFECT_API_URL=$${PREFECT_API_URL:-$(PREFECT_UI_URL)/api} $(BIN)/prefect worker start --pool credence-process
 
 clean-venv:
 	rm -rf $(VENV)

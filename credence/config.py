@@ -6,9 +6,12 @@ found and what is allowed, so that an analyst editing the YAML can fix it withou
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import csv
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Literal, NamedTuple, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -56,9 +59,21 @@ class SourceEntry(_Strict):
     affiliations: list[str] = Field(default_factory=list)
     interested_in: list[str] = Field(default_factory=list)
     aliases: list[str] = Field(default_factory=list)
+    # Regular expressions searched in the normalised (lower-case) mention, for name families
+    # that a list of aliases cannot enumerate ("kcna( report)?").
+    patterns: list[str] = Field(default_factory=list)
+    # Adjectives naming this entry's country inside other mentions ("North Korean"): they give
+    # other mentions a country (and state bodies an affiliation) but never resolve to this entry.
+    demonyms: list[str] = Field(default_factory=list)
     domains: list[str] = Field(default_factory=list)
-    prior: float = Field(ge=0.0, le=1.0)
+    role: str = ""  # a person's role ("foreign minister"); a role written in the mention wins
+    # Id of the registered body a person speaks for: its affiliations, country, interests
+    # and (when this entry has none) its prior are inherited.
+    organisation: str = ""
+    prior: float | None = Field(default=None, ge=0.0, le=1.0)  # None: the organisation's, else the category default
     strength: float = Field(default=10.0, gt=0.0)
+    # An imported outlet rating of one of `domains` replaces `prior` unless this is false.
+    prefer_ratings: bool = True
     authoritative: bool = False
 
     @field_validator("affiliations")
@@ -69,8 +84,36 @@ class SourceEntry(_Strict):
                 raise ValueError(f"affiliation {value!r} must look like 'kind:value', e.g. 'state:VA'")
         return values
 
+    @field_validator("patterns")
+    @classmethod
+    def _patterns_compile(cls, values: list[str]) -> list[str]:
+        for value in values:
+            try:
+                re.compile(value)
+            except re.error as error:
+                raise ValueError(f"pattern {value!r} is not a valid regular expression: {error}") from None
+        return values
+
+    @field_validator("domains")
+    @classmethod
+    def _domains_are_hosts(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)+", value):
+                raise ValueError(f"domain {value!r} must be a lower-case host name such as 'reuters.com' (no scheme, no path)")
+        return values
+
+
+def _alias_key(alias: str) -> str:
+    # Only to catch one alias given to two sources; the resolver's own normalisation is finer.
+    return re.sub(r"^(the|a|an) ", "", " ".join(alias.replace("\u2019", "'").lower().split()))
+
 
 class SourceRegistry(_Strict):
+    """The source registry (config/sources.yaml)."""
+
+    # Outlet priors made by `credence sources import-ratings`, relative to the config folder.
+    # The file is the user's own (generated, not committed); it is used when it exists.
+    ratings_file: str = Field(default="outlet_ratings.csv", pattern=r"\.csv$")
     sources: list[SourceEntry]
 
     @field_validator("sources")
@@ -81,19 +124,91 @@ class SourceRegistry(_Strict):
             if entry.id in seen:
                 raise ValueError(f"source id {entry.id!r} appears twice; ids must be unique")
             seen.add(entry.id)
+        owners: dict[str, str] = {}
+        for entry in sources:
+            for alias in {_alias_key(alias) for alias in (entry.name, *entry.aliases)}:
+                if owners.setdefault(alias, entry.id) != entry.id:
+                    raise ValueError(f"alias {alias!r} of source {entry.id!r} is already an alias of {owners[alias]!r}")
+        for entry in sources:
+            chain, current = [entry.id], entry
+            while current.organisation:
+                if current.organisation not in seen:
+                    raise ValueError(f"organisation {current.organisation!r} of source {current.id!r} is not a registered id")
+                if current.organisation in chain:
+                    raise ValueError(f"organisations of source {entry.id!r} form a cycle: {' -> '.join([*chain, current.organisation])}")
+                chain.append(current.organisation)
+                current = next(other for other in sources if other.id == current.organisation)
         return sources
 
 
+class OutletRating(NamedTuple):
+    """One imported outlet rating (a row of the file `credence sources import-ratings` writes)."""
+
+    domain: str
+    prior: float
+    raw_score: float
+    source_file: str
+    source_column: str
+    imported_on: str
+
+
+OUTLET_RATING_COLUMNS: list[str] = list(OutletRating._fields)
+
+
+def load_outlet_ratings(path: Path) -> dict[str, OutletRating]:
+    """Read an imported-ratings file into domain -> rating; errors name the file, line and field."""
+    ratings: dict[str, OutletRating] = {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, [])
+        missing = [column for column in OUTLET_RATING_COLUMNS if column not in header]
+        if missing:
+            raise ConfigError(f"{path}: missing column(s) {', '.join(missing)}; regenerate it with `credence sources import-ratings`")
+        at = [header.index(column) for column in OUTLET_RATING_COLUMNS]
+        for line, row in enumerate(reader, start=2):
+            try:
+                domain, prior_text, raw_text, source_file, source_column, imported_on = (row[i] for i in at)
+                prior, raw_score = float(prior_text), float(raw_text)
+            except (IndexError, ValueError):
+                raise ConfigError(f"{path}: line {line}: expected {len(header)} fields with numbers in prior and raw_score (found {row!r:.120})") from None
+            if not 0.0 <= prior <= 1.0:
+                raise ConfigError(f"{path}: line {line} (domain {domain!r}) field prior: must be in [0, 1] (found {prior})")
+            domain = domain.strip().lower()
+            if domain not in ratings:
+                ratings[domain] = OutletRating(domain, prior, raw_score, source_file, source_column, imported_on)
+    return ratings
+
+
 class CueClass(_Strict):
-    stance: Literal["assert", "deny", "hedge", "belief"]
+    """One class of reporting cues: what they say about the speaker's stance, and how firmly."""
+
+    stance: Literal["assert", "deny", "hedge", "belief", "prediction"]
     commitment: float = Field(ge=0.0, le=1.0)
+    # Verb lemmas ("say", "deny"), or multi-word prepositional cues ("according to").
     lemmas: list[str] = Field(min_length=1)
+    # Noun lemmas that carry the same cue with a possessor or "by"-agent ("Moscow's claim that ...").
+    nouns: list[str] = Field(default_factory=list)
+
+    @field_validator("lemmas", "nouns")
+    @classmethod
+    def _lower_case_words(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not value.strip() or value != value.strip().lower():
+                raise ValueError(f"cue {value!r} must be a non-empty lower-case lemma without surrounding spaces")
+        return values
 
 
 class CueLexicon(_Strict):
     """Reporting cues by class (config/cues.yaml)."""
 
     classes: dict[str, CueClass]
+
+    @field_validator("classes")
+    @classmethod
+    def _not_empty(cls, classes: dict[str, CueClass]) -> dict[str, CueClass]:
+        if not classes:
+            raise ValueError("at least one cue class is required")
+        return classes
 
 
 class CorroborationSettings(_Strict):
@@ -103,13 +218,48 @@ class CorroborationSettings(_Strict):
     number_tolerance: float = Field(default=0.15, ge=0.0, le=1.0)
 
 
+class CalibrationSettings(_Strict):
+    """Monotone map from the model's probability to a calibrated one (`credence bench truth --write-calibration`)."""
+
+    method: Literal["none", "platt", "isotonic"] = "none"
+    # Platt: calibrated log-odds = slope x log-odds + intercept.
+    slope: float = Field(default=1.0, gt=0.0)
+    intercept: float = 0.0
+    # Isotonic: piecewise-linear through (x, y), both non-decreasing probabilities.
+    x: list[float] = Field(default_factory=list)
+    y: list[float] = Field(default_factory=list)
+    fitted_on: str = ""
+
+    @field_validator("x", "y")
+    @classmethod
+    def _monotone_probabilities(cls, values: list[float]) -> list[float]:
+        if any(not 0.0 <= value <= 1.0 for value in values) or any(b < a for a, b in zip(values, values[1:])):
+            raise ValueError("calibration points must be probabilities in [0, 1], in non-decreasing order")
+        return values
+
+    @field_validator("y")
+    @classmethod
+    def _same_length(cls, values: list[float], info) -> list[float]:  # type: ignore[no-untyped-def]
+        if len(values) != len(info.data.get("x", [])):
+            raise ValueError("calibration x and y must have the same number of points")
+        return values
+
+
 class ScoringSettings(_Strict):
-    support_weight: float = Field(default=1.0, ge=0.0)
-    contradict_weight: float = Field(default=1.2, ge=0.0)
+    # A further claim of an independence group already counted for a proposition weighs this much.
     same_group_factor: float = Field(default=0.1, ge=0.0, le=1.0)
+    # Weight of a claim by a party with a stake in the topic (registry `interested_in`).
+    interested_factor: float = Field(default=0.5, ge=0.0, le=1.0)
+    # A claim this many days older than the newest one weighs half.
+    half_life_days: float = Field(default=30.0, gt=0.0)
     single_source_cap: float = Field(default=0.75, ge=0.0, le=1.0)
     low_credibility: float = Field(default=0.45, ge=0.0, le=1.0)
     prior_clip: float = Field(default=0.02, gt=0.0, lt=0.5)
+    max_iterations: int = Field(default=50, ge=0, le=1000)
+    tolerance: float = Field(default=1e-4, gt=0.0)
+    # Learned reliability evidence carried across nights halves over this many days.
+    reliability_half_life_days: float = Field(default=180.0, gt=0.0)
+    calibration: CalibrationSettings = CalibrationSettings()
 
 
 class ScoringConfig(_Strict):
@@ -132,6 +282,16 @@ class ScoringConfig(_Strict):
         return priors
 
 
+class IngestSettings(_Strict):
+    """How raw files become articles (config/ingest.yaml; every key optional)."""
+
+    min_words: int = Field(default=5, ge=1, description="shorter texts are quarantined as too short")
+    max_chars: int = Field(default=200_000, ge=1_000, description="longer texts are cut here; the ledger says so")
+    non_english: Literal["quarantine", "process"] = Field(
+        default="quarantine", description="what to do with articles that are not in English"
+    )
+
+
 @dataclass(frozen=True)
 class Config:
     """Everything read from a config folder."""
@@ -140,6 +300,8 @@ class Config:
     scoring: ScoringConfig
     cues: CueLexicon
     directory: Path
+    ingest: IngestSettings = IngestSettings()
+    outlet_ratings: Mapping[str, OutletRating] = field(default_factory=dict)  # domain -> imported rating
 
 
 def _describe(path: Path, raw: object, error: ValidationError) -> str:
@@ -184,9 +346,15 @@ def _validate(model: type[ModelT], path: Path) -> ModelT:
 def load_config(config_dir: Path) -> Config:
     """Load and validate sources.yaml, scoring.yaml and cues.yaml from ``config_dir``."""
     config_dir = Path(config_dir)
+    registry = _validate(SourceRegistry, config_dir / "sources.yaml")
+    # Optional: without a generated ratings file, outlets keep their registry or category priors.
+    ratings_path = config_dir / registry.ratings_file
     return Config(
-        registry=_validate(SourceRegistry, config_dir / "sources.yaml"),
+        registry=registry,
         scoring=_validate(ScoringConfig, config_dir / "scoring.yaml"),
         cues=_validate(CueLexicon, config_dir / "cues.yaml"),
         directory=config_dir,
+        # Optional: a folder without ingest.yaml runs with the defaults.
+        ingest=_validate(IngestSettings, config_dir / "ingest.yaml") if (config_dir / "ingest.yaml").exists() else IngestSettings(),
+        outlet_ratings=load_outlet_ratings(ratings_path) if ratings_path.exists() else {},
     )

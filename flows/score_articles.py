@@ -1,51 +1,97 @@
-"""The score-articles flow: ingest -> split claims -> resolve sources -> corroborate -> score -> report."""
+"""The score-articles flow: ingest -> plan the night -> split claims -> resolve sources -> corroborate -> score -> report."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from prefect import flow, get_run_logger
-from pydantic import Field
+from prefect.artifacts import create_progress_artifact, update_progress_artifact
+from prefect.task_runners import ThreadPoolTaskRunner
+from pydantic import BaseModel, Field
 
 from credence import config, io
+from tasks import history as history_tasks
 from tasks import stages
 
+TaskRunnerChoice = Literal["threads", "dask"]
 
-@flow(name="score-articles", version="0.1.0")
+
+class RunOptions(BaseModel):
+    """Less common settings of a run (a collapsible section of the UI's form)."""
+
+    batch_size: int = Field(500, ge=1, le=100_000, description="Articles parsed per task run: fewer, longer tasks when larger.")
+    dask_address: str = Field("", description="Address of an existing Dask scheduler (tcp://host:8786); empty starts a local cluster.")
+    dask_workers: int = Field(2, ge=1, le=256, description="Worker processes of the local Dask cluster (ignored with an address).")
+    lock_wait_seconds: float = Field(0.0, ge=0.0, le=86_400.0, description="How long to wait for another run on the same output folder before stopping.")
+
+
+def _task_runner(choice: TaskRunnerChoice, options: RunOptions):  # type: ignore[no-untyped-def]
+    if choice == "dask":
+        from prefect_dask import DaskTaskRunner
+
+        if options.dask_address:
+            return DaskTaskRunner(address=options.dask_address)
+        return DaskTaskRunner(cluster_kwargs={"n_workers": options.dask_workers, "threads_per_worker": 1, "processes": True})
+    # One worker thread: spaCy's pipeline is shared by the threads of a process, and parsing is
+    # CPU-bound under the GIL anyway; scale out with Dask processes instead.
+    return ThreadPoolTaskRunner(max_workers=1)
+
+
+@flow(name="score-articles", version="0.2.0")
 def score_articles(
     raw_dir: Path = io.DEFAULT_RAW_DIR,
     out_dir: Path = io.DEFAULT_OUT_DIR,
     run_date: date | None = None,
     config_dir: Path = io.DEFAULT_CONFIG_DIR,
     window_days: Annotated[int, Field(ge=1, le=365)] = 7,
-    batch_size: Annotated[int, Field(ge=1, le=100_000)] = 500,
+    task_runner: TaskRunnerChoice = "threads",
+    options: RunOptions = RunOptions(),
 ) -> Path:
-    """Score every article under raw_dir and write the run's reports to out_dir/<run_date>/.
+    """Score the night's articles under raw_dir and write the briefing to out_dir/<run_date>/.
 
     Parameters (the form of a manual run in the Prefect UI):
     - raw_dir: folder of input articles (JSONL, JSON, CSV, TXT, HTML), read recursively, never modified.
-    - out_dir: where run folders are written; this run writes out_dir/<run_date>/ only.
+    - out_dir: where run folders and the history are written; this run writes out_dir/<run_date>/.
     - run_date: the date the run is filed under (default: today, UTC). A rerun of a date replaces it.
-    - config_dir: folder holding sources.yaml, scoring.yaml and cues.yaml.
-    - window_days: two claims corroborate or contradict each other only if their articles were
-      published at most this many days apart.
-    - batch_size: articles parsed per task run (larger batches mean fewer, longer tasks).
+    - config_dir: folder holding sources.yaml, scoring.yaml, cues.yaml and ingest.yaml.
+    - window_days: claims stored by the runs of this many previous days are corroborated and
+      scored with tonight's; two claims relate only if published at most this many days apart.
+    - task_runner: "threads" (one machine) or "dask" (a local cluster, or options.dask_address).
+    - options: batch size, Dask cluster, and how long to wait for a concurrent run's lock.
     """
+    runner = _task_runner(task_runner, options)
+    return _score_night.with_options(task_runner=runner)(
+        Path(raw_dir), Path(out_dir), run_date or datetime.now(UTC).date(), Path(config_dir), window_days, options
+    )
+
+
+@flow(name="score-night")
+def _score_night(raw_dir: Path, out_dir: Path, run_date: date, config_dir: Path, window_days: int, options: RunOptions) -> Path:
+    """The stages of one night, on the task runner chosen by score_articles."""
     logger = get_run_logger()
-    run_date = run_date or datetime.now(UTC).date()
     config.load_config(config_dir)  # fail fast, before any work, with the file and field named
-    out_dir = Path(out_dir)
-    staging = io.staging_dir(out_dir, run_date.isoformat())
-    work_dir = staging / "_work"
-    articles_path, ledger_path, batches = stages.ingest_articles(Path(raw_dir), work_dir, batch_size=batch_size)
-    claim_paths = [stages.split_claims(batch, config_dir) for batch in batches]
-    resolved = stages.resolve_sources(claim_paths, articles_path, config_dir, work_dir)
-    corroborated = stages.corroborate_claims(resolved, articles_path, config_dir, work_dir, window_days=window_days)
-    scored = stages.score_claims(corroborated, config_dir, work_dir)
-    summary, summary_markdown, top_claims = stages.write_report(scored, articles_path, ledger_path, config_dir, staging, run_date)
-    run_dir = stages.publish_run(staging, out_dir / run_date.isoformat(), work_dir)
+    with io.run_lock(out_dir, wait_seconds=options.lock_wait_seconds):
+        staging = io.staging_dir(out_dir, run_date.isoformat())
+        work_dir = staging / "_work"
+        articles_path, ledger_path = stages.ingest_articles(raw_dir, work_dir, config_dir)
+        run_articles, batches, context_claims = history_tasks.plan_night(
+            articles_path, ledger_path, out_dir, config_dir, work_dir, run_date, window_days=window_days, batch_size=options.batch_size
+        )
+        progress = create_progress_artifact(progress=0.0, key="credence-parse-progress", description="Parsing tonight's articles")
+        futures = [stages.split_claims.submit(batch, config_dir, out_dir / ".cache") for batch in batches]
+        claim_paths = []
+        for done, future in enumerate(futures, start=1):
+            claim_paths.append(Path(future.result()))
+            update_progress_artifact(progress, progress=100.0 * done / len(futures))
+        update_progress_artifact(progress, progress=100.0)
+        resolved = stages.resolve_sources([*claim_paths, context_claims], run_articles, config_dir, work_dir)
+        corroborated = stages.corroborate_claims(resolved, run_articles, config_dir, work_dir, window_days=window_days)
+        scored = stages.score_claims(corroborated, config_dir, work_dir)
+        summary, summary_markdown, top_claims = stages.write_report(scored, run_articles, ledger_path, config_dir, staging, run_date)
+        history_tasks.save_history(run_articles, claim_paths, out_dir, config_dir, run_date)
+        run_dir = stages.publish_run(staging, out_dir / run_date.isoformat(), work_dir)
     stages.publish_artifacts(run_dir, summary_markdown, top_claims)
     logger.info(
         "Run %s: %d inputs, %d processed, %d duplicates, %d quarantined, %d claims -> %s",

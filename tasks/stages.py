@@ -7,44 +7,56 @@ the tasks whose failure can be a passing disk problem.
 
 from __future__ import annotations
 
-from datetime import date
+import hashlib
+from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
 from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-from credence import claims, config, corroboration, ingest, io, nlp, pipeline, reporting, scoring, sources
+from credence import claims, config, corroboration, history, ingest, io, nlp, pipeline, reporting, scoring, sources
 from credence.models import ARTICLE_COLUMNS, LEDGER_COLUMNS, RunSummary, with_known_columns_first
 
 
 @task(name="ingest-articles", retries=2, retry_delay_seconds=2)
-def ingest_articles(raw_dir: Path, work_dir: Path, *, batch_size: int) -> tuple[Path, Path, list[Path]]:
-    """Read the raw folder; write articles, the ledger and article batches for parsing."""
+def ingest_articles(raw_dir: Path, work_dir: Path, config_dir: Path) -> tuple[Path, Path]:
+    """Read the raw folder; write the articles and the ledger."""
     logger = get_run_logger()
-    result = ingest.ingest(raw_dir)
+    options = config.load_config(config_dir).ingest
+    result = ingest.ingest(raw_dir, min_words=options.min_words, max_chars=options.max_chars, non_english=options.non_english)
     articles = pipeline.articles_frame(result.articles)
     ledger = pd.DataFrame([e.__dict__ for e in result.ledger], columns=LEDGER_COLUMNS)
-    articles_path = io.write_parquet(work_dir / "articles.parquet", articles)
-    ledger_path = io.write_parquet(work_dir / "ledger.parquet", ledger)
-    batches = [
-        io.write_parquet(work_dir / f"batch-{number:05d}.parquet", articles.iloc[start : start + batch_size])
-        for number, start in enumerate(range(0, len(articles), batch_size))
-    ]
     counts = ledger["state"].value_counts().to_dict()
     logger.info("Ingested %d inputs from %s: %s", len(ledger), raw_dir, counts)
-    return articles_path, ledger_path, batches
+    return io.write_parquet(work_dir / "articles.parquet", articles), io.write_parquet(work_dir / "ledger.parquet", ledger)
 
 
-@task(name="split-claims")
-def split_claims(batch_path: Path, config_dir: Path) -> Path:
-    """Parse one batch of articles and extract its claims."""
+def _claims_cache_file(batch_path: Path, config_dir: Path, cache_dir: Path) -> Path:
+    """Where a batch's claims are kept: named by its article ids and the extractor's identity."""
+    ids = io.read_parquet(batch_path, columns=["article_id"])["article_id"]
+    key = history.extraction_key(config_dir / "cues.yaml", nlp.pipeline_version())
+    digest = hashlib.sha256((key + "\n" + "\n".join(ids)).encode()).hexdigest()[:24]
+    return cache_dir / f"claims-{digest}.parquet"
+
+
+def _parse_cache_key(context: object, parameters: dict[str, object]) -> str | None:
+    """Prefect cache key of a parse; None (no cache) when the cached claims file is gone."""
+    output = _claims_cache_file(Path(parameters["batch_path"]), Path(parameters["config_dir"]), Path(parameters["cache_dir"]))  # type: ignore[arg-type]
+    return f"split-claims-{output.stem}" if output.exists() else None
+
+
+# Parsing is the expensive step: a retried or rerun flow takes a batch's claims from Prefect's
+# cache (keyed by the batch's article ids and the extractor) instead of parsing it again.
+@task(name="split-claims", cache_key_fn=_parse_cache_key, persist_result=True, result_serializer="json", cache_expiration=timedelta(days=30))
+def split_claims(batch_path: Path, config_dir: Path, cache_dir: Path) -> str:
+    """Parse one batch of articles and extract its claims; return the claims file."""
     settings = config.load_config(config_dir)
     batch = io.read_parquet(batch_path)
     articles = [ingest.Article(**row) for row in batch[ARTICLE_COLUMNS].to_dict("records")]
     extracted = claims.split_claims(articles, lexicon=settings.cues, nlp=nlp.load_pipeline())
     get_run_logger().info("Batch %s: %d articles, %d claims", batch_path.name, len(articles), len(extracted))
-    return io.write_parquet(batch_path.with_name(batch_path.stem + "-claims.parquet"), claims.claims_frame(extracted))
+    return str(io.write_parquet(_claims_cache_file(batch_path, config_dir, cache_dir), claims.claims_frame(extracted)))
 
 
 @task(name="resolve-sources")
@@ -92,34 +104,42 @@ def write_report(
     scored_path: Path, articles_path: Path, ledger_path: Path, config_dir: Path, staging: Path, run_date: date
 ) -> tuple[RunSummary, str, list[dict[str, object]]]:
     """Write the run's tables and reports into the staging folder; return what the UI shows."""
+    logger = get_run_logger()
     settings = config.load_config(config_dir)
     scored = io.read_parquet(scored_path)
     articles = io.read_parquet(articles_path)
     ledger = io.read_parquet(ledger_path)
-    source_table = reporting.sources_table(scored)
-    states = ledger["state"].value_counts()
-    summary = RunSummary(
-        run_date=run_date.isoformat(),
-        inputs=len(ledger),
-        processed=int(states.get("processed", 0)),
-        duplicates=int(states.get("duplicate", 0)),
-        quarantined=int(states.get("quarantined", 0)),
-        claims=len(scored),
-        sources=int(scored["source_id"].nunique()),
-        stories=int(scored["story_id"].nunique()),
-        status_counts={str(k): int(v) for k, v in scored["status"].value_counts().sort_index().items()},
-    )
+    run_name = run_date.isoformat()
+    # Earlier runs are the sibling date folders: their sources tables give the trends, the
+    # newest one's claims give "what changed". An unreadable folder is skipped, never fatal.
+    earlier_runs: list[reporting.PreviousRun] = []
+    earlier = reporting.previous_run_dates((path.name for path in staging.parent.iterdir() if path.is_dir()), run_name)
+    for name in earlier:
+        folder = staging.parent / name
+        try:
+            previous_sources = pd.read_csv(folder / "sources.csv")
+            previous_claims = io.read_parquet(folder / "claims.parquet") if not earlier_runs else None
+        except (OSError, ValueError) as error:
+            logger.warning("Report history: skipping the earlier run %s (%s)", folder, error)
+            continue
+        earlier_runs.append(reporting.PreviousRun(name, previous_sources, previous_claims))
+    summary = reporting.run_summary(scored, ledger, run_name)
     data = reporting.build_report_data(
-        summary, scored, ledger, articles, source_table, low_credibility=settings.scoring.scoring.low_credibility
+        summary, scored, ledger, articles, low_credibility=settings.scoring.scoring.low_credibility, history=earlier_runs
     )
     io.write_parquet(staging / "claims.parquet", scored)
     io.write_csv(staging / "claims.csv", scored)
-    io.write_csv(staging / "sources.csv", source_table)
+    io.write_text(staging / "claims.jsonl", reporting.claims_jsonl(scored))
+    io.write_csv(staging / "sources.csv", data.source_frame)
+    io.write_csv(staging / "stories.csv", data.story_frame)
     io.write_csv(staging / "ledger.csv", ledger)
     io.write_text(staging / "report.md", reporting.render_markdown(data))
     io.write_text(staging / "report.html", reporting.render_html(data))
-    top = scored.sort_values("score", ascending=False).head(20)[reporting.TOP_CLAIM_COLUMNS]
-    return summary, reporting.summary_markdown(data), top.to_dict("records")
+    logger.info(
+        "Report: %d contested propositions, %d stories, compared with %s",
+        len(data.disputes), len(data.stories), data.changes.previous_date or "no earlier run",
+    )
+    return summary, reporting.summary_markdown(data), reporting.top_claims(scored)
 
 
 @task(name="publish-run", retries=2, retry_delay_seconds=2)
@@ -131,6 +151,17 @@ def publish_run(staging: Path, final: Path, work_dir: Path) -> Path:
 
 @task(name="publish-artifacts")
 def publish_artifacts(run_dir: Path, summary_markdown: str, top_claims: list[dict[str, object]]) -> None:
-    """Markdown summary and a table of the top claims in the Prefect UI, under stable keys."""
-    create_markdown_artifact(key="credence-report", markdown=summary_markdown + f"\n\nFull report: `{run_dir / 'report.html'}`", description="credence run summary")
+    """Summary and contested claims, the top claims, and a link to the HTML report in the Prefect UI, under stable keys."""
+    from prefect.artifacts import create_link_artifact
+
+    report = (Path(run_dir) / "report.html").resolve()
+    create_markdown_artifact(
+        key="credence-report",
+        markdown=summary_markdown + f"\n\nFull report: [{report.name}]({report.as_uri()}) (`{report}`)",
+        description="credence run summary and contested claims",
+    )
     create_table_artifact(key="credence-top-claims", table=top_claims, description="Top claims by score")
+    create_link_artifact(
+        key="credence-report-link", link=report.as_uri(), link_text=f"credence briefing {Path(run_dir).name}",
+        description="The run's self-contained HTML report (open it on the machine that ran the flow)",
+    )

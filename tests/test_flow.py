@@ -2,32 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 import pytest
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
-from prefect.testing.utilities import prefect_test_harness
 
 from flows.score_articles import score_articles
-from tests.conftest import CONFIG_DIR, RAW_DIR
+from tests.conftest import CONFIG_DIR, RAW_DIR, RUN_DATE
 
-RUN_DATE = date(2026, 11, 29)
-OUTPUT_FILES = {"claims.parquet", "claims.csv", "sources.csv", "ledger.csv", "report.md", "report.html"}
-
-
-@pytest.fixture(scope="session")
-def prefect_server():
-    with prefect_test_harness(server_startup_timeout=60):
-        yield
-
-
-@pytest.fixture(scope="session")
-def sample_run(prefect_server, tmp_path_factory):
-    out_dir = tmp_path_factory.mktemp("processed")
-    run_dir = score_articles(raw_dir=RAW_DIR, out_dir=out_dir, run_date=RUN_DATE, config_dir=CONFIG_DIR, window_days=7)
-    return out_dir, run_dir
+OUTPUT_FILES = {"claims.parquet", "claims.csv", "claims.jsonl", "sources.csv", "stories.csv", "ledger.csv", "report.md", "report.html"}
 
 
 pytestmark = pytest.mark.slow
@@ -38,7 +21,7 @@ def test_run_writes_every_output_atomically(sample_run):
     out_dir, run_dir = sample_run
     assert run_dir == out_dir / "2026-11-29"
     assert {p.name for p in run_dir.iterdir()} == OUTPUT_FILES
-    assert [p.name for p in out_dir.iterdir()] == ["2026-11-29"]
+    assert sorted(p.name for p in out_dir.iterdir() if not p.name.startswith(".")) == ["2026-11-29", "history"]
 
 
 def test_run_claims_are_complete(sample_run):
@@ -86,4 +69,4 @@ def test_rerun_of_the_same_date_is_idempotent(sample_run):
     score_articles(raw_dir=RAW_DIR, out_dir=out_dir, run_date=RUN_DATE, config_dir=CONFIG_DIR, window_days=7)
     second = pd.read_parquet(run_dir / "claims.parquet")
     pd.testing.assert_frame_equal(first, second)
-    assert [p.name for p in out_dir.iterdir()] == ["2026-11-29"]
+    assert sorted(p.name for p in out_dir.iterdir() if not p.name.startswith(".")) == ["2026-11-29", "history"]

@@ -1,0 +1,95 @@
+"""Incremental nights: which articles are new, which stored claims are still valid, what to keep.
+
+Each run stores the articles it parsed and their extracted claims in a history partitioned
+by run date (see io.read_history / io.write_history). A night parses only articles that no
+earlier run has parsed (keyed by content hash, the article id), and corroborates and scores
+them together with the stored claims of the last ``window_days`` days. Stored claims made by
+another extractor (other code of credence/claims.py, cue lexicon or spaCy pipeline) are
+extracted again, so a change of extractor re-scores what it affects.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import pandas as pd
+
+from credence import claims
+
+
+def extraction_key(cues_path: Path, pipeline_version: str) -> str:
+    """Identity of the extractor: claims.py's code, the cue lexicon and the spaCy pipeline."""
+    digest = hashlib.sha256()
+    digest.update(Path(claims.__file__).read_bytes())
+    digest.update(cues_path.read_bytes())
+    digest.update(pipeline_version.encode())
+    return digest.hexdigest()[:16]
+
+
+def window_start(run_date: date, window_days: int) -> str:
+    return (run_date - timedelta(days=window_days)).isoformat()
+
+
+@dataclass
+class Plan:
+    """What a night does: parse these, reuse those."""
+
+    to_parse: pd.DataFrame  # articles: new tonight, or in the window but extracted by another extractor
+    new_article_ids: set[str]  # stored under tonight's run date
+    context_articles: pd.DataFrame  # earlier articles in the window, reused as they are
+    context_claims: pd.DataFrame  # their stored claims (valid extraction key)
+    seen_before: pd.DataFrame  # article_id, run_date: tonight's inputs already parsed by an earlier run
+
+
+def plan_night(
+    articles: pd.DataFrame,
+    seen: pd.DataFrame,
+    window_articles: pd.DataFrame,
+    window_claims: pd.DataFrame,
+    *,
+    key: str,
+) -> Plan:
+    """Split tonight's ingested articles into new and seen, and the window into valid and stale."""
+    # An empty history has no columns at all.
+    if "article_id" not in seen.columns:
+        seen = pd.DataFrame(columns=["article_id", "run_date"])
+    if "article_id" not in window_articles.columns:
+        window_articles = pd.DataFrame(columns=articles.columns)
+    if "article_id" not in window_claims.columns:
+        window_claims = pd.DataFrame(columns=["article_id", "extraction_key"])
+    first_run = seen.sort_values("run_date").drop_duplicates("article_id").set_index("article_id")["run_date"]
+    is_new = ~articles["article_id"].isin(first_run.index)
+    new = articles[is_new]
+    seen_before = pd.DataFrame({"article_id": articles.loc[~is_new, "article_id"], "run_date": articles.loc[~is_new, "article_id"].map(first_run)})
+    window_articles = window_articles[~window_articles["article_id"].isin(new["article_id"])].drop_duplicates("article_id")
+    current = window_claims["extraction_key"] == key
+    valid_ids = set(window_claims.loc[current, "article_id"])
+    stale_ids = set(window_claims.loc[~current, "article_id"])
+    # An article whose claims were all stored by another extractor, or that had no claims
+    # stored under the current one, is parsed again.
+    stale = window_articles[window_articles["article_id"].isin(stale_ids - valid_ids)]
+    reused = window_articles[~window_articles["article_id"].isin(stale["article_id"])]
+    context_claims = window_claims[window_claims["article_id"].isin(reused["article_id"]) & current]
+    article_columns = list(articles.columns)
+    return Plan(
+        to_parse=pd.concat([new, stale[article_columns]], ignore_index=True),
+        new_article_ids=set(new["article_id"]),
+        context_articles=reused[article_columns].reset_index(drop=True),
+        context_claims=context_claims.reset_index(drop=True),
+        seen_before=seen_before.reset_index(drop=True),
+    )
+
+
+def mark_seen_in_ledger(ledger: pd.DataFrame, seen_before: pd.DataFrame) -> pd.DataFrame:
+    """Inputs parsed by an earlier run are not processed again: the ledger says so."""
+    if seen_before.empty:
+        return ledger
+    first_run = dict(zip(seen_before["article_id"], seen_before["run_date"], strict=True))
+    ledger = ledger.copy()
+    again = (ledger["state"] == "processed") & ledger["article_id"].isin(first_run)
+    ledger.loc[again, "state"] = "duplicate"
+    ledger.loc[again, "reason"] = [f"already processed in the run of {first_run[a]}" for a in ledger.loc[again, "article_id"]]
+    return ledger
