@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 # "database is locked" on this machine).
 export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
+# The temporary server's first start creates its database; on a busy machine it needs more than 20 s.
+export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 120
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # The nightly deployment (prefect.yaml): its time zone and the checkout its worker runs from.
 export CREDENCE_TIMEZONE ?= UTC

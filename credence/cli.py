@@ -23,7 +23,7 @@ SUBCOMMANDS: dict[tuple[str, str], tuple[str, str]] = {
     ("evaluate", "matching"): ("credence.evaluation.matching", "same-proposition matching against MRPC"),
     ("evaluate", "stance"): ("credence.evaluation.stance", "stance (agree/disagree/discuss/unrelated) against FNC-1"),
     ("bench", "truth"): ("credence.evaluation.truth", "synthetic truth-discovery benchmark and real fusion data"),
-    ("bench", "pipeline"): ("credence.bench", "end-to-end throughput on a synthetic corpus"),
+    ("bench", "pipeline"): ("flows.bench", "end-to-end throughput on a synthetic corpus"),
     ("sources", "import-ratings"): ("credence.ratings", "turn a CSV of domain ratings into outlet priors"),
     ("sources", "merge-discovered"): ("credence.ratings", "merge curated rows of sources_discovered.csv into the registry"),
 }
@@ -33,6 +33,8 @@ def _run(arguments: argparse.Namespace) -> int:
     # Offline-safe Prefect defaults when the caller has not chosen (see README, "Development").
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # The temporary server's first start creates its database: give a busy machine time.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     from flows.score_articles import score_articles
 
     run_dir = score_articles(

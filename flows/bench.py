@@ -1,0 +1,107 @@
+"""`credence bench pipeline`: the whole flow on a synthetic corpus, beside spaCy's bare parse.
+
+It lives with the flows because it runs one; the corpus generator is credence/synthetic.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+STAGES = ["ingest-articles", "plan-night", "split-claims", "resolve-sources", "corroborate-claims", "score-claims", "write-report", "save-history", "publish-run"]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--articles", type=int, default=1000, help="size of the synthetic night (default: 1000)")
+    parser.add_argument("--new", type=int, default=0, help="then run a second night with this many new articles and time it too")
+    parser.add_argument("--seed", type=int, default=7, help="corpus seed (default: 7)")
+    parser.add_argument("--batch-size", type=int, default=500, help="articles per parse task (default: 500)")
+    parser.add_argument("--json", type=Path, default=None, help="also write the table as JSON here")
+    parser.add_argument("--keep", type=Path, default=None, help="keep the corpus and outputs in this folder")
+
+
+def _stage_seconds(since: float) -> dict[str, float]:
+    """Seconds spent in each stage's task runs, read back from the Prefect API."""
+    from prefect.client.orchestration import get_client
+
+    totals = dict.fromkeys(STAGES, 0.0)
+    with get_client(sync_client=True) as client:
+        for task_run in client.read_task_runs(limit=10_000):
+            if task_run.start_time is None or task_run.start_time.timestamp() < since:
+                continue
+            name = task_run.name.rsplit("-", 1)[0]
+            if name in totals:
+                totals[name] += task_run.total_run_time.total_seconds()
+    return {name: round(seconds, 3) for name, seconds in totals.items()}
+
+
+def _bare_spacy_words_per_second(texts: list[str], batch_size: int) -> float:
+    from credence.nlp import load_pipeline
+
+    nlp = load_pipeline()
+    started = time.perf_counter()
+    words = sum(len(doc) for doc in nlp.pipe(texts, batch_size=batch_size))
+    return words / (time.perf_counter() - started)
+
+
+def _night(raw_dir: Path, out_dir: Path, run_date: date, batch_size: int) -> dict[str, object]:
+    from flows.score_articles import RunOptions, score_articles
+
+    since = time.time()
+    started = time.perf_counter()
+    score_articles(raw_dir=raw_dir, out_dir=out_dir, run_date=run_date, options=RunOptions(batch_size=batch_size))
+    return {"wall_s": round(time.perf_counter() - started, 3), "stages": _stage_seconds(since)}
+
+
+def run(arguments: argparse.Namespace) -> int:
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    from credence import ingest, synthetic
+
+    workspace = Path(arguments.keep or tempfile.mkdtemp(prefix="credence-bench-"))
+    # A fresh Prefect home: the temporary server's database holds only this benchmark's runs.
+    os.environ.setdefault("PREFECT_HOME", str(workspace / "prefect-home"))
+    raw_dir, out_dir = workspace / "raw", workspace / "processed"
+    corpus = synthetic.generate(raw_dir, articles=arguments.articles, seed=arguments.seed)
+    night = _night(raw_dir, out_dir, date(2026, 11, 27), arguments.batch_size)
+    texts = [article.text for article in ingest.ingest(raw_dir).articles]
+    spacy_words_per_s = _bare_spacy_words_per_second(texts, batch_size=32)
+    table: dict[str, object] = {
+        "articles": corpus.articles,
+        "words": corpus.words,
+        "wall_s": night["wall_s"],
+        "articles_per_s": round(corpus.articles / night["wall_s"], 2),  # type: ignore[operator]
+        "words_per_s": round(corpus.words / night["wall_s"], 1),  # type: ignore[operator]
+        "spacy_words_per_s": round(spacy_words_per_s, 1),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "stages": night["stages"],
+    }
+    if arguments.new:
+        new_raw = workspace / "raw-night2"
+        added = synthetic.generate(new_raw, articles=arguments.new, seed=arguments.seed + 1)
+        second = _night(new_raw, out_dir, date(2026, 11, 28), arguments.batch_size)
+        table["incremental"] = {"new_articles": added.articles, "history_articles": corpus.articles, **second}
+    print(_render(table))
+    if arguments.json:
+        arguments.json.write_text(json.dumps(table, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+def _render(table: dict[str, object]) -> str:
+    lines = ["| measure | value |", "|---|---|"]
+    for key, value in table.items():
+        if isinstance(value, dict):
+            for inner, inner_value in value.items():
+                lines.append(f"| {key}.{inner} | {inner_value} |")
+        else:
+            lines.append(f"| {key} | {value} |")
+    parse_bound = table["words_per_s"] / table["spacy_words_per_s"] if table["spacy_words_per_s"] else 0  # type: ignore[operator]
+    lines.append(f"| end-to-end / bare spaCy | {parse_bound:.2f} |")
+    return "\n".join(lines)
