@@ -14,7 +14,7 @@ export CREDENCE_TIMEZONE ?= UTC
 export CREDENCE_HOME ?= $(CURDIR)
 PREFECT_UI_URL ?= http://127.0.0.1:4200
 
-.PHONY: run test ui serve clean-venv
+.PHONY: run test ui serve chromium clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +27,14 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
 run: $(VENV)/.installed
 	$(BIN)/credence run
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed chromium
 	$(BIN)/python -m pytest
+
+# Headless Chromium for tests/test_report_browser.py (which skips, saying why, without it).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || \
+	  { command -v apt-get >/dev/null 2>&1 && $$( [ "$$(id -u)" = 0 ] || echo sudo ) sh -c 'apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null'; } || \
+	  echo "chromium is not installed: the browser test of report.html will be skipped"
 
 ui: $(VENV)/.installed
 	$(BIN)/prefect server start

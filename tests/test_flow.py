@@ -58,8 +58,8 @@ def test_run_finds_corroboration_and_denial(sample_run):
 def test_run_publishes_artifacts(sample_run):
     """The run's summary and top claims are Prefect artifacts under stable keys."""
     with get_client(sync_client=True) as client:
-        artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["credence-report", "credence-top-claims"])))
-    assert {artifact.key for artifact in artifacts} == {"credence-report", "credence-top-claims"}
+        artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["credence-report", "credence-top-claims", "credence-report-link"])))
+    assert {artifact.key for artifact in artifacts} == {"credence-report", "credence-top-claims", "credence-report-link"}
 
 
 def test_rerun_of_the_same_date_is_idempotent(sample_run):
