@@ -188,8 +188,18 @@ class CueClass(_Strict):
     lemmas: list[str] = Field(min_length=1)
     # Noun lemmas that carry the same cue with a possessor or "by"-agent ("Moscow's claim that ...").
     nouns: list[str] = Field(default_factory=list)
+    # Adjective lemmas reporting with a clause or a prepositional object ("X is confident that C").
+    adjectives: list[str] = Field(default_factory=list)
+    # Whether a noun-phrase object or an infinitive is content enough (positions: "backed
+    # Clinton", "called for a no-fly zone", "wants to build a wall"); otherwise only clauses,
+    # quotes and the grammatical patterns of credence/attribution_rules.py count.
+    objects: bool = False
+    # Whether attributions of this class become claims to score. Positions ("backed Clinton")
+    # and topics ("talked about trade") are attributions, found and measured as such, but carry
+    # no statement that can be true or false; their sentences stay the outlet's assertions.
+    scored: bool = True
 
-    @field_validator("lemmas", "nouns")
+    @field_validator("lemmas", "nouns", "adjectives")
     @classmethod
     def _lower_case_words(cls, values: list[str]) -> list[str]:
         for value in values:
@@ -212,10 +222,18 @@ class CueLexicon(_Strict):
 
 
 class CorroborationSettings(_Strict):
-    similarity_threshold: float = Field(default=0.35, gt=0.0, le=1.0)
+    """Thresholds of credence/corroboration.py (the `corroboration:` block of scoring.yaml)."""
+
+    similarity_threshold: float = Field(default=0.4, gt=0.0, le=1.0)
     syndication_threshold: float = Field(default=0.75, gt=0.0, le=1.0)
     story_threshold: float = Field(default=0.2, gt=0.0, le=1.0)
     number_tolerance: float = Field(default=0.15, ge=0.0, le=1.0)
+    candidate_threshold: float = Field(default=0.2, gt=0.0, le=1.0)
+    match_threshold: float = Field(default=0.8, gt=0.0, lt=1.0)
+    question_overlap: float = Field(default=0.6, gt=0.0, le=1.0)
+    block_max_df: int = Field(default=200, ge=2)
+    block_top_k: int = Field(default=20, ge=1)
+    relation_model: str = ""
 
 
 class CalibrationSettings(_Strict):
@@ -250,6 +268,10 @@ class ScoringSettings(_Strict):
     same_group_factor: float = Field(default=0.1, ge=0.0, le=1.0)
     # Weight of a claim by a party with a stake in the topic (registry `interested_in`).
     interested_factor: float = Field(default=0.5, ge=0.0, le=1.0)
+    # A source stating an interested party's answer on at least echo_agreement of at least
+    # echo_min_questions questions of its cause joins the party's group on them.
+    echo_min_questions: int = Field(default=5, ge=1)
+    echo_agreement: float = Field(default=0.8, gt=0.0, le=1.0)
     # A claim this many days older than the newest one weighs half.
     half_life_days: float = Field(default=30.0, gt=0.0)
     single_source_cap: float = Field(default=0.75, ge=0.0, le=1.0)
@@ -259,6 +281,9 @@ class ScoringSettings(_Strict):
     tolerance: float = Field(default=1e-4, gt=0.0)
     # Learned reliability evidence carried across nights halves over this many days.
     reliability_half_life_days: float = Field(default=180.0, gt=0.0)
+    # Weaken the priors' strength when sources with many judged claims stray from their priors
+    # more than that strength allows (an empirical-Bayes check of the registry).
+    adapt_prior_strength: bool = True
     calibration: CalibrationSettings = CalibrationSettings()
 
 

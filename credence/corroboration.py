@@ -1,66 +1,58 @@
 """Which claims say the same thing, which contradict each other, and who is independent.
 
-First version, by design simple and measurable:
-- syndication: articles whose TF-IDF cosine is above a threshold, or that carry a wire
-  credit line ("LISSEN (Meridian Wire) -") naming an outlet of the corpus, are copies of one
-  origin;
-- stories: articles linked by a lower cosine inside the time window;
-- claims of different articles inside the window whose content terms have a TF-IDF cosine
-  above a threshold are about the same thing; they contradict when their polarity differs
-  (a denial, or a negation on one side only) or when their figures disagree beyond a
-  tolerance, and support each other otherwise;
-- independence groups: claims of sources sharing a registry affiliation (a state's media,
-  government and military) form one group; other sources are their own group; the outlet's
-  own assertions in syndicated copies belong to the copy's origin.
-
-The pairwise steps multiply sparse matrices, so cost grows with the square of the corpus;
-blocking for large nights is the corroboration issue's work.
+- **Syndication**: articles whose word-bigram TF-IDF cosine reaches ``syndication_threshold``,
+  or that carry a wire credit line ("LISSEN (Meridian Wire) -") naming an outlet of the
+  corpus, are copies of one origin (the earliest).
+- **Stories**: articles linked by a TF-IDF cosine of their content words and capitalised
+  names (people, places) of at least ``story_threshold``, published within the window.
+- **Candidate claim pairs**: claims of different articles of one story whose concept
+  vectors (lemmas of ``content_terms``, synonyms folded by ``corroboration_lexicon.CONCEPTS``)
+  reach ``candidate_threshold``. Every similarity search above is blocked on rare terms with
+  top-k neighbours (``corroboration_blocking``), so the cost grows linearly, not with the
+  square of the night.
+- **Relations**: a pair is the *same proposition* when the matching model (the logistic
+  regression measured by ``credence evaluate matching``, read from ``relation_model``) gives
+  at least ``match_threshold``, or, without a model, when the concept cosine reaches
+  ``similarity_threshold``; it is about the *same question* when the idf-weighted share of
+  the shorter claim's concepts (figures and negations aside) found in the other reaches
+  ``question_overlap``. A similar or same-question pair *contradicts* when exactly one of
+  these holds: their polarity differs (a denial, a negation, or a word calling the report
+  false, on one side only), or they use opposite poles of an antonym pair ("light" /
+  "heavy losses"); a same-question pair also contradicts when their figures disagree beyond
+  ``number_tolerance`` ("at least 1,000" vs "3,000"). A same-proposition pair that does not
+  contradict *supports*. A relation involving a hedged claim (hedge or belief cue,
+  "reportedly") weighs ``hedge_weight``.
+- **Propositions** are the connected claims of support relations; propositions linked by a
+  contradiction form a set of mutually exclusive answers (``exclusive_set_id``).
+- **Independence groups**: claims of sources sharing a registry affiliation (a state's
+  media, government and military) form one group; other sources are their own group; the
+  outlet's own assertions in syndicated copies belong to the copy's origin. Relations inside
+  one group are kept for propositions but are not evidence.
 """
 
 from __future__ import annotations
 
-import re
-from collections import defaultdict
+import logging
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.sparse import triu
-from sklearn.feature_extraction.text import TfidfVectorizer
+import scipy.sparse as sp
 
-from credence.config import CorroborationSettings
+from credence import relations
 from credence.claims import DATELINE, NEGATION_WORDS
+from credence.config import CorroborationSettings
+from credence.corroboration_blocking import components, first_seen_numbering, neighbour_pairs, term_matrix, tfidf_rows
+from credence.corroboration_lexicon import CONCEPTS, FALSITY_WORDS, antonym_poles
 
-_NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(%|percent|per cent))?")
+LOGGER = logging.getLogger(__name__)
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
+# Columns added after the documented CORROBORATION_COLUMNS of credence/models.py.
+EXTRA_COLUMNS: list[str] = ["proposition_id", "exclusive_set_id", "polarity"]
 
-class _UnionFind:
-    def __init__(self, size: int) -> None:
-        self.parent = list(range(size))
-
-    def find(self, item: int) -> int:
-        while self.parent[item] != item:
-            self.parent[item] = self.parent[self.parent[item]]
-            item = self.parent[item]
-        return item
-
-    def union(self, a: int, b: int) -> None:
-        root_a, root_b = self.find(a), self.find(b)
-        if root_a != root_b:
-            self.parent[max(root_a, root_b)] = min(root_a, root_b)
-
-
-def _similar_pairs(texts: list[str], threshold: float, **vectorizer_options: object) -> list[tuple[int, int, float]]:
-    """Index pairs (i < j) whose TF-IDF cosine is at least ``threshold``."""
-    if len(texts) < 2:
-        return []
-    vectorizer = TfidfVectorizer(sublinear_tf=True, **vectorizer_options)  # type: ignore[arg-type]
-    try:
-        matrix = vectorizer.fit_transform(texts)
-    except ValueError:  # every text empty after tokenising
-        return []
-    similarity = triu(matrix @ matrix.T, k=1).tocoo()
-    keep = similarity.data >= threshold
-    return list(zip(similarity.row[keep].tolist(), similarity.col[keep].tolist(), similarity.data[keep].tolist(), strict=True))
+numbers_in = relations.numbers_in
 
 
 def credit_line_outlet(text: str) -> str:
@@ -69,60 +61,70 @@ def credit_line_outlet(text: str) -> str:
     return match.group(0).split("(", 1)[1].rsplit(")", 1)[0].strip() if match else ""
 
 
-def numbers_in(text: str) -> list[float]:
-    """Figures stated in a text, without years (1900-2100), which are dates rather than counts."""
-    values = []
-    for match in _NUMBER.finditer(text):
-        value = float(match.group(1).replace(",", ""))
-        if match.group(2) is None and 1900 <= value <= 2100 and "," not in match.group(1):
-            continue
-        values.append(value)
-    return values
-
-
 def figures_disagree(a: list[float], b: list[float], tolerance: float) -> bool:
     """True when each side states a figure that the other side has no close match for."""
-
-    def unmatched(xs: list[float], ys: list[float]) -> bool:
-        return any(all(abs(x - y) > tolerance * max(abs(x), abs(y), 1.0) for y in ys) for x in xs)
-
-    return bool(a and b) and unmatched(a, b) and unmatched(b, a)
+    missing_a, missing_b = relations.figures_match(a, b, tolerance)
+    return bool(a and b) and missing_a > 0 and missing_b > 0
 
 
 def polarity(stance: str, terms: str) -> int:
-    """+1 when the claim affirms its content, -1 when it denies or negates it."""
-    negated = any(word in NEGATION_WORDS for word in terms.split())
+    """+1 when the claim affirms its content, -1 when it denies, negates or calls it false."""
+    words = set(terms.split())
+    negated = bool(words & NEGATION_WORDS) != bool(words & FALSITY_WORDS)
     sign = -1 if stance == "deny" else 1
     return -sign if negated else sign
 
 
+def concept_terms(terms: str) -> list[str]:
+    """Lemmas with synonyms folded into one concept ("killed", "dead" -> "die")."""
+    return [CONCEPTS.get(term, term) for term in terms.split()]
+
+
+# ---------------------------------------------------------------- articles
+
+
+def _ordered(articles: pd.DataFrame) -> pd.DataFrame:
+    order = articles.assign(_time=pd.to_datetime(articles["published_at"], utc=True, format="ISO8601"))
+    return order.sort_values(["_time", "article_id"]).reset_index(drop=True)
+
+
+def _word_bigrams(text: str) -> list[str]:
+    words = relations.tokens(text)
+    return [*words, *(f"{a} {b}" for a, b in zip(words, words[1:]))]
+
+
+def _story_terms(text: str) -> list[str]:
+    words = [word for word in relations.tokens(text) if word not in relations.STOP_WORDS and not word[0].isdigit()]
+    # Names count twice: sharing "Lissen" says more about the event than sharing "port".
+    return [*words, *("@" + name for name in relations.capitalised(text))]
+
+
 def syndication_groups(articles: pd.DataFrame, settings: CorroborationSettings) -> pd.Series:
     """A group id per article: copies of one origin share it (the earliest article's id)."""
-    order = articles.sort_values(["published_at", "article_id"]).reset_index(drop=True)
-    union = _UnionFind(len(order))
-    for i, j, _ in _similar_pairs(order["text"].tolist(), settings.syndication_threshold, ngram_range=(1, 2)):
-        union.union(i, j)
+    order = _ordered(articles)
+    n = len(order)
+    vectors = tfidf_rows(term_matrix([_word_bigrams(text) for text in order["text"]]))
+    left, right, _ = neighbour_pairs(vectors, settings.syndication_threshold, max_df=settings.block_max_df, top_k=settings.block_top_k)
     by_outlet = {outlet.lower(): index for index, outlet in reversed(list(enumerate(order["outlet"])))}
-    for index, text in enumerate(order["text"]):
-        credited = credit_line_outlet(text).lower()
-        if credited and credited in by_outlet:
-            union.union(index, by_outlet[credited])
-    groups = [f"syn-{order['article_id'][union.find(i)]}" for i in range(len(order))]
+    credited = [(index, by_outlet.get(credit_line_outlet(text).lower(), -1)) for index, text in enumerate(order["text"])]
+    credit_left = np.array([index for index, origin in credited if origin >= 0], dtype=np.int64)
+    credit_right = np.array([origin for _, origin in credited if origin >= 0], dtype=np.int64)
+    labels = components(n, np.concatenate([left, credit_left]), np.concatenate([right, credit_right]))
+    # Order is by time, so each component's first member is its origin.
+    first_member = pd.Series(np.arange(n)).groupby(labels).transform("min").to_numpy()
+    groups = ["syn-" + order["article_id"][index] for index in first_member]
     return pd.Series(groups, index=order["article_id"]).reindex(articles["article_id"])
 
 
 def story_groups(articles: pd.DataFrame, settings: CorroborationSettings, window_days: int) -> pd.Series:
-    """A story id per article: articles linked by similar text within the window."""
+    """A story id per article: articles linked by similar words and names within the window."""
     order = articles.reset_index(drop=True)
-    times = pd.to_datetime(order["published_at"], utc=True, format="ISO8601")
-    union = _UnionFind(len(order))
-    window = pd.Timedelta(days=window_days)
-    for i, j, _ in _similar_pairs(order["text"].tolist(), settings.story_threshold, stop_words="english"):
-        if abs(times[i] - times[j]) <= window:
-            union.union(i, j)
-    roots = [union.find(i) for i in range(len(order))]
-    numbering = {root: number for number, root in enumerate(dict.fromkeys(roots), start=1)}
-    return pd.Series([f"story-{numbering[root]:03d}" for root in roots], index=order["article_id"])
+    times = pd.to_datetime(order["published_at"], utc=True, format="ISO8601").to_numpy()
+    vectors = tfidf_rows(term_matrix([_story_terms(text) for text in order["text"]]))
+    left, right, _ = neighbour_pairs(vectors, settings.story_threshold, max_df=settings.block_max_df, top_k=settings.block_top_k)
+    inside = np.abs(times[left] - times[right]) <= np.timedelta64(window_days, "D")
+    numbers = first_seen_numbering(components(len(order), left[inside], right[inside]))
+    return pd.Series([f"story-{number:03d}" for number in numbers], index=order["article_id"])
 
 
 def independence_group(attribution: str, source_id: str, affiliation: str, syndication_group: str, copies: int) -> str:
@@ -134,9 +136,230 @@ def independence_group(attribution: str, source_id: str, affiliation: str, syndi
     return "source:" + source_id
 
 
+# ---------------------------------------------------------------- claim relations
+
+
+@lru_cache(maxsize=4)
+def _load_model(path: str, modified: float) -> relations.LinearModel:
+    del modified  # part of the cache key only: a refitted file is read again
+    return relations.LinearModel.from_json(Path(path).read_text(encoding="utf-8"))
+
+
+def relation_model(settings: CorroborationSettings) -> relations.LinearModel | None:
+    """The matching model named by ``relation_model`` (relative to the project), or None."""
+    if not settings.relation_model:
+        return None
+    path = Path(settings.relation_model)
+    path = path if path.is_absolute() else PROJECT_ROOT / path
+    if not path.exists():
+        LOGGER.warning("relation model %s not found; deciding 'same proposition' by concept cosine", path)
+        return None
+    model = _load_model(str(path), path.stat().st_mtime)
+    if model.features != relations.PAIR_FEATURES:
+        raise ValueError(f"{path}: the model's features differ from relations.PAIR_FEATURES; refit it with `credence evaluate matching --save-model`")
+    return model
+
+
+def _weighted_containment(binary: sp.csr_matrix, idf: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Idf mass of the shared terms over the smaller side's mass."""
+    weighted = binary @ sp.diags(idf)
+    shared = relations.row_dots(weighted, left, right, binary)
+    mass = np.asarray(weighted.sum(axis=1)).ravel()
+    smaller = np.minimum(mass[left], mass[right])
+    return np.divide(shared, smaller, out=np.zeros_like(shared), where=smaller > 0)
+
+
+def _antonym_conflicts(term_sets: list[set[str]], left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    poles = [antonym_poles(terms) for terms in term_sets]
+    conflict = np.zeros(len(left), dtype=bool)
+    for position, (a, b) in enumerate(zip(left.tolist(), right.tolist(), strict=True)):
+        if poles[a] and poles[b]:
+            conflict[position] = any(poles[b].get(pair, pole) != pole for pair, pole in poles[a].items())
+    return conflict
+
+
+def _negated_near(concepts: list[str], shared: set[str], window: int = 3) -> bool:
+    """A negation whose next few terms include a term the other claim shares ("not contained")."""
+    return any(term in NEGATION_WORDS and shared.intersection(concepts[index + 1 : index + 1 + window]) for index, term in enumerate(concepts))
+
+
+def _pair_polarity(concepts: list[list[str]], stance_signs: np.ndarray, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each side's polarity within a pair: a denial, a word calling the report false, and a
+    negation of what the pair shares each flip it ("no danger" does not negate "contained")."""
+    sets = [set(terms) for terms in concepts]
+    falsity = np.array([bool(terms & FALSITY_WORDS) for terms in sets])
+    has_negation = np.array([bool(terms & NEGATION_WORDS) for terms in sets])
+    negated_left, negated_right = np.zeros(len(left), dtype=bool), np.zeros(len(left), dtype=bool)
+    for position in np.flatnonzero(has_negation[left] | has_negation[right]).tolist():
+        a, b = int(left[position]), int(right[position])
+        shared = (sets[a] & sets[b]) - NEGATION_WORDS
+        negated_left[position] = has_negation[a] and _negated_near(concepts[a], shared)
+        negated_right[position] = has_negation[b] and _negated_near(concepts[b], shared)
+    signs_left = stance_signs[left] * np.where(negated_left != falsity[left], -1, 1)
+    signs_right = stance_signs[right] * np.where(negated_right != falsity[right], -1, 1)
+    return signs_left, signs_right
+
+
+def _no_pairs() -> pd.DataFrame:
+    return pd.DataFrame({"left": np.zeros(0, dtype=np.int64), "right": np.zeros(0, dtype=np.int64), "relation": np.zeros(0, dtype=object), "strength": np.zeros(0)})
+
+
+def claim_relations(claims: pd.DataFrame, stories: np.ndarray, times: np.ndarray, settings: CorroborationSettings, window_days: int) -> pd.DataFrame:
+    """Related claim pairs: left, right (row positions), relation, strength.
+
+    relation: "same" (one proposition, same polarity), "opposite" (one proposition, one side
+    denies or negates it) or "competing" (different answers to one question: figures that
+    disagree, opposite poles of an antonym pair).
+    """
+    empty = _no_pairs()
+    terms = claims["content_terms"].fillna("").tolist()
+    concepts = [concept_terms(text) for text in terms]
+    # Negations decide polarity, not topic: they stay out of the vectors.
+    topical = [[term for term in terms_of_claim if term not in NEGATION_WORDS] for terms_of_claim in concepts]
+    counts = term_matrix(topical)
+    vectors = tfidf_rows(counts)
+    left, right, cosine = neighbour_pairs(vectors, settings.candidate_threshold, max_df=settings.block_max_df, top_k=settings.block_top_k)
+    articles = claims["article_id"].to_numpy()
+    keep = (articles[left] != articles[right]) & (stories[left] == stories[right]) & (np.abs(times[left] - times[right]) <= np.timedelta64(window_days, "D"))
+    left, right, cosine = left[keep], right[keep], cosine[keep]
+    if len(left) == 0:
+        return empty
+
+    # Same question: concepts without figures, idf-weighted containment of the smaller claim.
+    is_figure = np.array([any(character.isdigit() for character in str(term)) for term in _column_terms(topical)], dtype=bool)
+    binary = counts.copy()
+    binary.data[:] = 1.0
+    idf = np.log((1 + len(claims)) / (1 + np.bincount(binary.indices, minlength=binary.shape[1]))) + 1.0
+    idf[is_figure] = 0.0
+    same_question = _weighted_containment(binary, idf, left, right) >= settings.question_overlap
+
+    # Same proposition: the concept cosine, or a confident matching model (it finds the
+    # paraphrases with few shared words; alone it misses what the folded concepts catch).
+    strength = cosine
+    similar = cosine >= settings.similarity_threshold
+    model = relation_model(settings)
+    if model is not None:
+        involved = np.unique(np.concatenate([left, right]))
+        position = np.full(len(claims), -1, dtype=np.int64)
+        position[involved] = np.arange(len(involved))
+        encoded = relations.encode(claims["content"].fillna("").to_numpy()[involved].tolist())
+        probability = model.probability(relations.pair_features(encoded, relations.fit_weights(encoded), position[left], position[right]))
+        similar |= probability >= settings.match_threshold
+        strength = np.maximum(strength, probability)
+
+    stance_signs = np.where(claims["stance"].to_numpy() == "deny", -1, 1)
+    signs_left, signs_right = _pair_polarity(concepts, stance_signs, left, right)
+    term_sets = [set(text.split()) | set(concept) for text, concept in zip(terms, concepts, strict=True)]
+    opposite = (signs_left != signs_right) != _antonym_conflicts(term_sets, left, right)
+    figures = [numbers_in(content) for content in claims["content"].fillna("")]
+    numbers_both, unmatched_min, _, _ = relations.number_columns(figures, left, right, settings.number_tolerance)
+    figures_conflict = (numbers_both > 0) & (unmatched_min > 0)
+
+    # Same proposition (same or opposite polarity), or competing answers to one question.
+    same = similar & ~opposite & ~figures_conflict
+    flipped = similar & opposite & (signs_left != signs_right)
+    competing = (similar & opposite & (signs_left == signs_right)) | (same_question & figures_conflict & ~flipped)
+    relation = np.select([flipped, competing, same], ["opposite", "competing", "same"], "")
+    related = relation != ""
+    return pd.DataFrame({"left": left[related], "right": right[related], "relation": relation[related], "strength": np.round(strength[related], 3)})
+
+
+def _column_terms(term_lists: list[list[str]]) -> list[str]:
+    """The distinct terms in the column order of ``term_matrix`` (first appearance)."""
+    return list(dict.fromkeys(term for terms in term_lists for term in terms)) or [""]
+
+
+# ---------------------------------------------------------------- the stage
+
+
+def propositions(n: int, pairs: pd.DataFrame, stances: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A proposition label and a polarity (+1 asserts it, -1 denies it) per claim.
+
+    Star clustering rather than connected components, so that a chain of partial matches
+    (A like B, B like C) does not make A and C one proposition: claims are taken by
+    decreasing number of links; an unassigned claim becomes a centre (polarity -1 for a
+    denial, else +1), and its unassigned direct neighbours join it, with the same polarity
+    for "same" links and the opposite one for "opposite" links.
+    """
+    label = np.full(n, -1, dtype=np.int64)
+    sign = np.where(stances == "deny", -1, 1).astype(np.int64)
+    linked = pairs[pairs["relation"].isin(["same", "opposite"])]
+    if linked.empty:
+        return np.arange(n, dtype=np.int64), sign
+    left, right = linked["left"].to_numpy(dtype=np.int64), linked["right"].to_numpy(dtype=np.int64)
+    parity = np.where(linked["relation"].to_numpy() == "opposite", -1, 1)
+    strength = linked["strength"].to_numpy(dtype=float)
+    both_left = np.concatenate([left, right])
+    both_right = np.concatenate([right, left])
+    both_parity = np.concatenate([parity, parity])
+    both_strength = np.concatenate([strength, strength])
+    order = np.lexsort((-both_strength, both_left))
+    both_left, both_right, both_parity = both_left[order], both_right[order], both_parity[order]
+    starts = np.searchsorted(both_left, np.arange(n + 1))
+    degree = np.diff(starts)
+    for centre in np.lexsort((np.arange(n), -degree)).tolist():
+        if label[centre] >= 0:
+            continue
+        label[centre] = centre
+        for position in range(starts[centre], starts[centre + 1]):
+            member = int(both_right[position])
+            if label[member] < 0:
+                label[member] = centre
+                sign[member] = sign[centre] * int(both_parity[position])
+    return label, sign
+
+
+def exclusive_sets(proposition: np.ndarray, pairs: pd.DataFrame) -> np.ndarray:
+    """Per claim, the set of mutually exclusive propositions it belongs to, or -1 when none competes."""
+    competing = pairs[pairs["relation"] == "competing"]
+    n = len(proposition)
+    if competing.empty or n == 0:
+        return np.full(n, -1, dtype=np.int64)
+    first, second = proposition[competing["left"].to_numpy(dtype=np.int64)], proposition[competing["right"].to_numpy(dtype=np.int64)]
+    keep = first != second
+    labels = components(n, first[keep], second[keep])[proposition]
+    answers = pd.Series(proposition).groupby(labels).nunique()
+    return np.where(np.isin(labels, answers[answers > 1].index.to_numpy()), labels, -1)
+
+
+def evidence_lists(proposition: np.ndarray, sign: np.ndarray, exclusive: np.ndarray, groups: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Per claim, the claims of other independence groups that support it and that contradict it.
+
+    Support: the same proposition with the same polarity, or, for a denial, an assertion of a
+    competing answer. Contradiction: the same proposition with the opposite polarity, or, for
+    an assertion, an assertion of a competing answer (the scoring stage counts the same way).
+    """
+    n = len(proposition)
+    if n == 0:
+        return [], []
+    members = pd.Series(np.arange(n)).groupby(proposition).apply(lambda rows: rows.to_numpy()).to_dict()
+    in_set = pd.Series(np.arange(n)[exclusive >= 0]).groupby(exclusive[exclusive >= 0]).apply(lambda rows: rows.to_numpy()).to_dict()
+    supporting: list[np.ndarray] = []
+    contradicting: list[np.ndarray] = []
+    for claim in range(n):
+        same = members[proposition[claim]]
+        same = same[groups[same] != groups[claim]]
+        agree, disagree = same[sign[same] == sign[claim]], same[sign[same] != sign[claim]]
+        if exclusive[claim] >= 0:
+            rivals = in_set[exclusive[claim]]
+            rivals = rivals[(proposition[rivals] != proposition[claim]) & (sign[rivals] > 0) & (groups[rivals] != groups[claim])]
+            if sign[claim] > 0:
+                disagree = np.concatenate([disagree, rivals])
+            else:
+                agree = np.concatenate([agree, rivals])
+        supporting.append(np.sort(agree))
+        contradicting.append(np.sort(disagree))
+    return supporting, contradicting
+
+
+def _numbered(prefix: str, labels: np.ndarray) -> list[str]:
+    return [f"{prefix}-{number:05d}" for number in first_seen_numbering(labels)]
+
+
 def corroborate(claims: pd.DataFrame, articles: pd.DataFrame, settings: CorroborationSettings, *, window_days: int) -> pd.DataFrame:
-    """Add the CORROBORATION_COLUMNS of models to a claims frame with resolved sources."""
+    """Add the CORROBORATION_COLUMNS of models (then EXTRA_COLUMNS) to a claims frame with resolved sources."""
     claims = claims.reset_index(drop=True).copy()
+    n = len(claims)
     syndication = syndication_groups(articles, settings)
     stories = story_groups(articles, settings, window_days)
     copies = syndication.value_counts()
@@ -145,39 +368,23 @@ def corroborate(claims: pd.DataFrame, articles: pd.DataFrame, settings: Corrobor
     claims["independence_group"] = [
         independence_group(attribution, source_id, affiliation, group, int(copies.get(group, 1)))
         for attribution, source_id, affiliation, group in zip(
-            claims["attribution"], claims["source_id"], claims["source_affiliation"], claims["syndication_group"], strict=True
+            claims["attribution"], claims["source_id"], claims["source_affiliation"].fillna(""), claims["syndication_group"], strict=True
         )
     ]
-
-    published = pd.to_datetime(claims["article_id"].map(articles.set_index("article_id")["published_at"]), utc=True, format="ISO8601")
-    supporting: dict[int, set[int]] = defaultdict(set)
-    contradicting: dict[int, set[int]] = defaultdict(set)
-    window = pd.Timedelta(days=window_days)
-    terms = claims["content_terms"].fillna("").tolist()
-    signs = [polarity(stance, text) for stance, text in zip(claims["stance"], terms, strict=True)]
-    figures = [numbers_in(content) for content in claims["content"]]
-    groups = claims["independence_group"].tolist()
-    article_ids = claims["article_id"].tolist()
-    # Negations stay in the vocabulary (they decide polarity), so no stop-word list here.
-    for i, j, _ in _similar_pairs(terms, settings.similarity_threshold, token_pattern=r"[^\s]+"):
-        if article_ids[i] == article_ids[j] or groups[i] == groups[j]:
-            continue
-        if abs(published[i] - published[j]) > window:
-            continue
-        disagree = signs[i] != signs[j] or figures_disagree(figures[i], figures[j], settings.number_tolerance)
-        relation = contradicting if disagree else supporting
-        relation[i].add(j)
-        relation[j].add(i)
-
-    def describe(related: dict[int, set[int]], index: int) -> tuple[str, str, int]:
-        members = sorted(related.get(index, set()))
-        group_names = sorted({groups[m] for m in members})
-        return "; ".join(group_names), "; ".join(claims["claim_id"][m] for m in members), len(group_names)
-
-    for column, related in (("supporting", supporting), ("contradicting", contradicting)):
-        described = [describe(related, index) for index in range(len(claims))]
-        claims[f"{column}_groups"] = [d[0] for d in described]
-        claims[f"{column}_claim_ids"] = [d[1] for d in described]
-        claims[f"n_{column}_groups"] = np.array([d[2] for d in described], dtype="int64")
+    published = articles.set_index("article_id")["published_at"]
+    times = pd.to_datetime(claims["article_id"].map(published), utc=True, format="ISO8601").to_numpy()
+    pairs = claim_relations(claims, claims["story_id"].to_numpy(), times, settings, window_days) if n > 1 else _no_pairs()
+    proposition, sign = propositions(n, pairs, claims["stance"].to_numpy())
+    exclusive = exclusive_sets(proposition, pairs)
+    claims["proposition_id"] = _numbered("prop", proposition)
+    numbering = {label: number for number, label in enumerate(dict.fromkeys(label for label in exclusive if label >= 0), start=1)}
+    claims["exclusive_set_id"] = [f"set-{numbering[label]:03d}" if label >= 0 else "" for label in exclusive]
+    claims["polarity"] = sign.astype("int64")
+    supporting, contradicting = evidence_lists(proposition, sign, exclusive, claims["independence_group"].to_numpy())
+    groups = claims["independence_group"].to_numpy()
+    claim_ids = claims["claim_id"].to_numpy(dtype=object)
+    for kind, related in (("supporting", supporting), ("contradicting", contradicting)):
+        claims[f"{kind}_groups"] = ["; ".join(sorted(set(groups[members].tolist()))) for members in related]
+        claims[f"{kind}_claim_ids"] = ["; ".join(claim_ids[members].tolist()) for members in related]
+        claims[f"n_{kind}_groups"] = np.array([len(set(groups[members].tolist())) for members in related], dtype="int64")
     return claims
-

@@ -15,7 +15,7 @@ import pandas as pd
 from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-from credence import claims, config, corroboration, history, ingest, io, nlp, pipeline, reporting, scoring, sources
+from credence import claims, config, corroboration, discovery, history, ingest, io, nlp, pipeline, reporting, scoring, sources
 from credence.models import ARTICLE_COLUMNS, LEDGER_COLUMNS, RunSummary, with_known_columns_first
 
 
@@ -41,9 +41,13 @@ def _claims_cache_file(batch_path: Path, config_dir: Path, cache_dir: Path) -> P
 
 
 def _parse_cache_key(context: object, parameters: dict[str, object]) -> str | None:
-    """Prefect cache key of a parse; None (no cache) when the cached claims file is gone."""
+    """Prefect cache key of a parse; None (no cache) when the cached claims file is gone.
+
+    The key names the claims file itself (folder included), so a hit always returns a file
+    that exists in this run's own cache folder.
+    """
     output = _claims_cache_file(Path(parameters["batch_path"]), Path(parameters["config_dir"]), Path(parameters["cache_dir"]))  # type: ignore[arg-type]
-    return f"split-claims-{output.stem}" if output.exists() else None
+    return "split-claims-" + hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:32] if output.exists() else None
 
 
 # Parsing is the expensive step: a retried or rerun flow takes a batch's claims from Prefect's
@@ -131,6 +135,7 @@ def write_report(
     io.write_csv(staging / "claims.csv", scored)
     io.write_text(staging / "claims.jsonl", reporting.claims_jsonl(scored))
     io.write_csv(staging / "sources.csv", data.source_frame)
+    io.write_csv(staging / "sources_discovered.csv", discovery.discovered_sources(scored, settings))
     io.write_csv(staging / "stories.csv", data.story_frame)
     io.write_csv(staging / "ledger.csv", ledger)
     io.write_text(staging / "report.md", reporting.render_markdown(data))

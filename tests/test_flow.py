@@ -10,7 +10,7 @@ from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 from flows.score_articles import score_articles
 from tests.conftest import CONFIG_DIR, RAW_DIR, RUN_DATE
 
-OUTPUT_FILES = {"claims.parquet", "claims.csv", "claims.jsonl", "sources.csv", "stories.csv", "ledger.csv", "report.md", "report.html"}
+OUTPUT_FILES = {"claims.parquet", "claims.csv", "claims.jsonl", "sources.csv", "sources_discovered.csv", "stories.csv", "ledger.csv", "report.md", "report.html"}
 
 
 pytestmark = pytest.mark.slow

@@ -339,7 +339,7 @@ def test_write_report_compares_with_the_newest_earlier_run(tmp_path):
     with disable_run_logger():
         summary, summary_md, top = stages.write_report.fn(*paths, CONFIG_DIR, staging, date(2026, 11, 29))
     assert {p.name for p in staging.iterdir()} == {
-        "claims.parquet", "claims.csv", "claims.jsonl", "sources.csv", "stories.csv", "ledger.csv", "report.md", "report.html"}
+        "claims.parquet", "claims.csv", "claims.jsonl", "sources.csv", "sources_discovered.csv", "stories.csv", "ledger.csv", "report.md", "report.html"}
     assert summary.claims == 5 and len(top) == 5
     assert "Since the run of 2026-11-28: +1 claims (1 new, 0 gone)" in summary_md
     assert "### Contested claims" in summary_md and "denies or contradicts" in summary_md

@@ -1,0 +1,103 @@
+"""Similar pairs without comparing every pair: blocking on rare terms, top-k neighbours.
+
+Two texts can only be similar if they share a term. A term shared by very many texts
+("said", "government") links everything to everything and would make the comparison
+quadratic, while a rare term (a place, a name, a figure) is what makes two texts about the
+same thing. So candidates are the pairs that share at least one term held by at most
+``max_df`` texts, each text keeps its ``top_k`` best candidates by that rare-term score, and
+only those candidates get their exact cosine (rare part plus the frequent terms' part).
+Each text's cost is bounded by (its terms) x ``max_df``, so the total grows linearly with the
+number of texts as long as stories do not grow with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
+
+from credence import relations
+
+
+def term_matrix(term_lists: Sequence[Sequence[str]]) -> sp.csr_matrix:
+    """Counts of each text's terms (columns: distinct terms in order of first appearance)."""
+    lengths = np.fromiter((len(terms) for terms in term_lists), dtype=np.int64, count=len(term_lists))
+    flat = [term for terms in term_lists for term in terms]
+    if not flat:
+        return sp.csr_matrix((len(term_lists), 1))
+    ids, uniques = pd.factorize(np.asarray(flat, dtype=object))
+    matrix = sp.csr_matrix((np.ones(len(ids)), (np.repeat(np.arange(len(term_lists)), lengths), ids)), shape=(len(term_lists), len(uniques)))
+    matrix.sum_duplicates()
+    return matrix
+
+
+def tfidf_rows(counts: sp.csr_matrix) -> sp.csr_matrix:
+    """Sublinear TF-IDF of a count matrix with idf over its own rows, rows L2-normalised."""
+    frequency = np.bincount(counts.indices, minlength=counts.shape[1])
+    return relations.tfidf(counts, np.log((1 + counts.shape[0]) / (1 + frequency)) + 1.0)
+
+
+def _split_columns(vectors: sp.csr_matrix, keep: np.ndarray) -> sp.csr_matrix:
+    """The matrix with only the entries of the columns where ``keep`` is true."""
+    part = vectors.copy()
+    part.data = np.where(keep[part.indices], part.data, 0.0)
+    part.eliminate_zeros()
+    return part
+
+
+def neighbour_pairs(
+    vectors: sp.csr_matrix, threshold: float, *, max_df: int, top_k: int, chunk: int = 2048
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs (i < j) of L2-normalised rows whose cosine is at least ``threshold``, found by blocking.
+
+    Returns the left indices, right indices and cosines, sorted by (left, right).
+    """
+    vectors = sp.csr_matrix(vectors)
+    n = vectors.shape[0]
+    if n < 2:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0)
+    frequency = np.bincount(vectors.indices, minlength=vectors.shape[1])
+    rare_columns = (frequency >= 2) & (frequency <= max_df)
+    rare = _split_columns(vectors, rare_columns)
+    frequent = _split_columns(vectors, ~rare_columns)
+    rare_transposed = rare.T.tocsr()
+    lefts, rights, cosines = [], [], []
+    for start in range(0, n, chunk):
+        block = (rare[start : start + chunk] @ rare_transposed).tocsr()
+        rows = np.repeat(np.arange(block.shape[0]), np.diff(block.indptr)) + start
+        columns, scores = block.indices.astype(np.int64), block.data
+        keep = (columns != rows) & (scores > 0)  # a text is not its own neighbour
+        rows, columns, scores = rows[keep], columns[keep], scores[keep]
+        # The top_k candidates of each row by rare-term score.
+        order = np.lexsort((-scores, rows))
+        rows, columns, scores = rows[order], columns[order], scores[order]
+        first = np.searchsorted(rows, rows, side="left")
+        best = (np.arange(len(rows)) - first) < top_k
+        rows, columns, scores = rows[best], columns[best], scores[best]
+        exact = scores + relations.row_dots(frequent, rows, columns)
+        passing = exact >= threshold
+        lefts.append(np.minimum(rows, columns)[passing])
+        rights.append(np.maximum(rows, columns)[passing])
+        cosines.append(exact[passing])
+    left, right, cosine = np.concatenate(lefts), np.concatenate(rights), np.concatenate(cosines)
+    # A pair found from both ends appears twice.
+    _, unique_positions = np.unique(left * n + right, return_index=True)
+    return left[unique_positions], right[unique_positions], cosine[unique_positions]
+
+
+def components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Connected-component label of each of ``n`` nodes linked by the edges (left[k], right[k])."""
+    graph = sp.csr_matrix((np.ones(len(left)), (left, right)), shape=(n, n))
+    return connected_components(graph, directed=False)[1]
+
+
+def first_seen_numbering(labels: np.ndarray) -> np.ndarray:
+    """Relabel components 1, 2, 3 ... in order of their first member."""
+    _, first_positions, inverse = np.unique(labels, return_index=True, return_inverse=True)
+    rank = np.empty(len(first_positions), dtype=np.int64)
+    rank[np.argsort(first_positions, kind="stable")] = np.arange(1, len(first_positions) + 1)
+    return rank[inverse]

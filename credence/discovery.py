@@ -1,0 +1,125 @@
+"""Sources a run met that the registry does not know, as a table for analysts to curate.
+
+`discovered_sources` turns a run's resolved (or scored) claims into the rows of
+`sources_discovered.csv`: one row per unregistered source, with how often it spoke, its
+mentions, guessed type, country, affiliation and role, and example claims. The columns that
+match registry fields (id, name, type, country, affiliations, ...) are pre-filled guesses; an
+analyst sets `decision` to `add` (a new entry) or `alias` (with `alias_of`: the mentions become
+aliases of that registered id), edits what is wrong, and runs
+`credence sources merge-discovered --csv FILE`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+from credence.config import Config
+from credence.ingest import outlet_from_url
+from credence.sources import mention_heads, mention_key, names_a_body
+
+DISCOVERED_COLUMNS: list[str] = [
+    "decision",  # for the analyst: add, alias or empty (ignored)
+    "id", "name", "type", "country", "affiliations", "interested_in", "role", "organisation",
+    "aliases", "domains", "prior",  # an empty prior means the category default
+    "alias_of",  # for the analyst: the registered id that `alias` rows join
+    "suggested_alias_of",  # the closest registered alias, "id (score)", when one is close
+    "claims", "articles", "outlets", "category_prior", "prior_rule", "resolution_method", "example_claims",
+]
+_PERSON_TYPES = frozenset({"named_official", "named_person", "expert"})
+_NOT_NAME_WORDS = frozenset(
+    {"the", "a", "an", "dr", "mr", "mrs", "ms", "prof", "professor", "general", "president", "minister", "defence",
+     "defense", "foreign", "finance", "prime", "chief", "governor", "mayor", "ambassador", "harbour", "master", "head"}
+)
+
+
+def person_name(mentions: list[str]) -> str:
+    """The longest run of capitalised words that is neither a title nor an organisation's name
+    ("Dr. Paul Renner, an economist at the Harlow Institute" -> Paul Renner)."""
+    best = ""
+    for mention in mentions:
+        run: list[str] = []
+        for word in [*re.findall(r"[\w'’.-]+|,", mention), ","]:
+            bare = word.strip(".,'’")
+            if bare[:1].isupper() and bare.lower() not in _NOT_NAME_WORDS:
+                run.append(bare)
+                continue
+            name = " ".join(run)
+            if len(name) > len(best) and not names_a_body(name):
+                best = name
+            run = []
+    return best
+
+
+def _slug(text: str) -> str:
+    """An id-safe form of a name."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "source"
+
+
+def _suggestion(name: str, choices: dict[str, str]) -> str:
+    """The registered id whose alias is closest to the name and holds one of its head words."""
+    key = mention_key(name)
+    heads = mention_heads(key)
+    for alias, score, _ in process.extract(key, list(choices), scorer=fuzz.token_set_ratio, score_cutoff=90, limit=5):
+        if heads & set(alias.split()):
+            return f"{choices[alias]} ({score:.0f})"
+    return ""
+
+
+def discovered_sources(claims: pd.DataFrame, config: Config | None = None, *, max_examples: int = 3) -> pd.DataFrame:
+    """One row per unregistered source of a run's claims, most frequent first (DISCOVERED_COLUMNS)."""
+    if claims.empty or "source_id" not in claims:
+        return pd.DataFrame(columns=DISCOVERED_COLUMNS)
+    unregistered = claims[claims["source_id"].astype(str).str.startswith("unregistered:")]
+    choices: dict[str, str] = {}
+    if config is not None:
+        for entry in config.registry.sources:
+            for alias in (entry.name, *entry.aliases):
+                choices.setdefault(mention_key(alias), entry.id)
+    rows: list[dict[str, object]] = []
+    taken: Counter[str] = Counter()
+    for source_id, group in unregistered.groupby("source_id", sort=False):
+        first = group.iloc[0]
+        is_outlet = str(first.get("resolution_method", "")).startswith("outlet")
+        texts = group["outlet"] if is_outlet and "outlet" in group else group["source_text"]
+        mentions = [text for text, _ in Counter(texts.astype(str)).most_common()]
+        source_type = str(first["source_type"])
+        name = (person_name(mentions) if source_type in _PERSON_TYPES else "") or mentions[0]
+        proposed = _slug(name)
+        taken[proposed] += 1
+        if taken[proposed] > 1:
+            proposed = f"{proposed}-{taken[proposed]}"
+        domains = ""
+        if is_outlet and "url" in group:
+            domains = "; ".join(sorted({outlet_from_url(str(url)) for url in group["url"] if str(url)} - {""}))
+        examples = [f"{row.claim_id}: {' '.join(str(row.content).split())[:160]}" for row in group.head(max_examples).itertuples()]
+        rows.append({
+            "decision": "",
+            "id": proposed,
+            "name": name,
+            "type": source_type,
+            "country": str(first.get("source_country", "")),
+            "affiliations": str(first.get("source_affiliation", "")),
+            "interested_in": str(first.get("source_interested_in", "")),
+            "role": str(first.get("source_role", "")),
+            "organisation": str(first.get("source_organisation", "")),
+            "aliases": "; ".join(mentions),
+            "domains": domains,
+            "prior": "",
+            "alias_of": "",
+            "suggested_alias_of": _suggestion(name, choices),
+            "claims": len(group),
+            "articles": group["article_id"].nunique(),
+            "outlets": "; ".join(sorted(set(group["outlet"].astype(str)))) if "outlet" in group else "",
+            "category_prior": float(first["source_prior"]),
+            "prior_rule": str(first["prior_rule"]),
+            "resolution_method": "; ".join(sorted(set(group["resolution_method"].astype(str)))),
+            "example_claims": " | ".join(examples),
+            "_key": str(source_id),
+        })
+    table = pd.DataFrame(rows, columns=[*DISCOVERED_COLUMNS, "_key"])
+    table = table.sort_values(["claims", "name", "_key"], ascending=[False, True, True], kind="stable")
+    return table.drop(columns="_key").reset_index(drop=True)
