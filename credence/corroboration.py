@@ -1,6 +1,7 @@
 """Which claims say the same thing, which contradict each other, and who is independent.
 
-- **Syndication**: articles whose word-bigram TF-IDF cosine reaches ``syndication_threshold``,
+- **Syndication**: articles whose word-bigram TF-IDF cosine (idf from English word
+  frequencies, never from the night's own texts: see ``term_weights``) reaches ``syndication_threshold``,
   or that carry a wire credit line ("LISSEN (Meridian Wire) -") naming an outlet of the
   corpus, are copies of one origin (the earliest).
 - **Stories**: articles linked by a TF-IDF cosine of their content words and capitalised
@@ -39,12 +40,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from sklearn.preprocessing import normalize
 
 from credence import relations
 from credence.claims import DATELINE, NEGATION_WORDS
 from credence.config import CorroborationSettings
 from credence.corroboration_blocking import components, first_seen_numbering, neighbour_pairs, term_matrix, tfidf_rows
 from credence.corroboration_lexicon import CONCEPTS, FALSITY_WORDS, antonym_poles
+from credence.term_weights import idf_weights
 
 LOGGER = logging.getLogger(__name__)
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -53,6 +56,10 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 EXTRA_COLUMNS: list[str] = ["proposition_id", "exclusive_set_id", "polarity"]
 
 numbers_in = relations.numbers_in
+
+# Typical lengths in words, for the idf a term would have over many such texts (term_weights).
+ARTICLE_WORDS = 400
+CLAIM_WORDS = 20
 
 
 def credit_line_outlet(text: str) -> str:
@@ -103,7 +110,7 @@ def syndication_groups(articles: pd.DataFrame, settings: CorroborationSettings) 
     """A group id per article: copies of one origin share it (the earliest article's id)."""
     order = _ordered(articles)
     n = len(order)
-    vectors = tfidf_rows(term_matrix([_word_bigrams(text) for text in order["text"]]))
+    vectors = tfidf_rows(*term_matrix([_word_bigrams(text) for text in order["text"]]), ARTICLE_WORDS)
     left, right, _ = neighbour_pairs(vectors, settings.syndication_threshold, max_df=settings.block_max_df, top_k=settings.block_top_k)
     by_outlet = {outlet.lower(): index for index, outlet in reversed(list(enumerate(order["outlet"])))}
     credited = [(index, by_outlet.get(credit_line_outlet(text).lower(), -1)) for index, text in enumerate(order["text"])]
@@ -120,7 +127,7 @@ def story_groups(articles: pd.DataFrame, settings: CorroborationSettings, window
     """A story id per article: articles linked by similar words and names within the window."""
     order = articles.reset_index(drop=True)
     times = pd.to_datetime(order["published_at"], utc=True, format="ISO8601").to_numpy()
-    vectors = tfidf_rows(term_matrix([_story_terms(text) for text in order["text"]]))
+    vectors = tfidf_rows(*term_matrix([_story_terms(text) for text in order["text"]]), ARTICLE_WORDS)
     left, right, _ = neighbour_pairs(vectors, settings.story_threshold, max_df=settings.block_max_df, top_k=settings.block_top_k)
     inside = np.abs(times[left] - times[right]) <= np.timedelta64(window_days, "D")
     numbers = first_seen_numbering(components(len(order), left[inside], right[inside]))
@@ -160,11 +167,44 @@ def relation_model(settings: CorroborationSettings) -> relations.LinearModel | N
     return model
 
 
-def _weighted_containment(binary: sp.csr_matrix, idf: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """Idf mass of the shared terms over the smaller side's mass."""
-    weighted = binary @ sp.diags(idf)
-    shared = relations.row_dots(weighted, left, right, binary)
-    mass = np.asarray(weighted.sum(axis=1)).ravel()
+def story_term_weights(counts: sp.csr_matrix, stories: np.ndarray, background_idf: np.ndarray) -> sp.csr_matrix:
+    """Per claim and term, the smaller of the term's English idf and its idf among the claims
+    of the claim's story (same sparsity as ``counts``).
+
+    Inside the story of a battle for Tarvel nearly every claim names Tarvel, so sharing it
+    says nothing about two claims stating the same thing, however rare the name is in
+    English; a word common in English ("said", "people") says little however rare it is in
+    the story. Both are local to the story, so other stories of the night leave them alone.
+    """
+    counts = sp.csr_matrix(counts)
+    binary = counts.copy()
+    binary.data[:] = 1.0
+    labels, story_of_claim = np.unique(stories.astype(str), return_inverse=True)
+    membership = sp.csr_matrix((np.ones(len(story_of_claim)), (story_of_claim, np.arange(len(story_of_claim)))), shape=(len(labels), counts.shape[0]))
+    story_frequency = (membership @ binary).tocsr()
+    story_size = np.bincount(story_of_claim, minlength=len(labels))
+    entry_rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
+    entry_stories = story_of_claim[entry_rows]
+    frequency = np.asarray(story_frequency[entry_stories, counts.indices]).ravel()
+    story_idf = np.log((1 + story_size[entry_stories]) / (1 + frequency)) + 1.0
+    weights = counts.copy()
+    weights.data = np.minimum(background_idf[counts.indices], story_idf)
+    return weights
+
+
+def weighted_rows(counts: sp.csr_matrix, weights: sp.csr_matrix) -> sp.csr_matrix:
+    """Sublinear term frequency times per-entry weights, rows L2-normalised."""
+    vectors = counts.astype(np.float64, copy=True)
+    vectors.data = (1.0 + np.log(vectors.data)) * weights.data
+    return normalize(vectors)
+
+
+def _weighted_containment(weights: sp.csr_matrix, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Weight of the terms the two claims share over the smaller claim's total weight."""
+    binary = weights.copy()
+    binary.data[:] = 1.0
+    shared = relations.row_dots(weights, left, right, binary)  # pairs share a story, so a term weighs the same on both sides
+    mass = np.asarray(weights.sum(axis=1)).ravel()
     smaller = np.minimum(mass[left], mass[right])
     return np.divide(shared, smaller, out=np.zeros_like(shared), where=smaller > 0)
 
@@ -216,8 +256,9 @@ def claim_relations(claims: pd.DataFrame, stories: np.ndarray, times: np.ndarray
     concepts = [concept_terms(text) for text in terms]
     # Negations decide polarity, not topic: they stay out of the vectors.
     topical = [[term for term in terms_of_claim if term not in NEGATION_WORDS] for terms_of_claim in concepts]
-    counts = term_matrix(topical)
-    vectors = tfidf_rows(counts)
+    counts, vocabulary = term_matrix(topical)
+    weights = story_term_weights(counts, stories, idf_weights(vocabulary, CLAIM_WORDS))
+    vectors = weighted_rows(counts, weights)
     left, right, cosine = neighbour_pairs(vectors, settings.candidate_threshold, max_df=settings.block_max_df, top_k=settings.block_top_k)
     articles = claims["article_id"].to_numpy()
     keep = (articles[left] != articles[right]) & (stories[left] == stories[right]) & (np.abs(times[left] - times[right]) <= np.timedelta64(window_days, "D"))
@@ -226,12 +267,10 @@ def claim_relations(claims: pd.DataFrame, stories: np.ndarray, times: np.ndarray
         return empty
 
     # Same question: concepts without figures, idf-weighted containment of the smaller claim.
-    is_figure = np.array([any(character.isdigit() for character in str(term)) for term in _column_terms(topical)], dtype=bool)
-    binary = counts.copy()
-    binary.data[:] = 1.0
-    idf = np.log((1 + len(claims)) / (1 + np.bincount(binary.indices, minlength=binary.shape[1]))) + 1.0
-    idf[is_figure] = 0.0
-    same_question = _weighted_containment(binary, idf, left, right) >= settings.question_overlap
+    is_figure = np.array([any(character.isdigit() for character in str(term)) for term in vocabulary], dtype=bool)
+    question_weights = weights.copy()
+    question_weights.data[is_figure[question_weights.indices]] = 0.0
+    same_question = _weighted_containment(question_weights, left, right) >= settings.question_overlap
 
     # Same proposition: the concept cosine, or a confident matching model (it finds the
     # paraphrases with few shared words; alone it misses what the folded concepts catch).
@@ -262,11 +301,6 @@ def claim_relations(claims: pd.DataFrame, stories: np.ndarray, times: np.ndarray
     relation = np.select([flipped, competing, same], ["opposite", "competing", "same"], "")
     related = relation != ""
     return pd.DataFrame({"left": left[related], "right": right[related], "relation": relation[related], "strength": np.round(strength[related], 3)})
-
-
-def _column_terms(term_lists: list[list[str]]) -> list[str]:
-    """The distinct terms in the column order of ``term_matrix`` (first appearance)."""
-    return list(dict.fromkeys(term for terms in term_lists for term in terms)) or [""]
 
 
 # ---------------------------------------------------------------- the stage
@@ -385,6 +419,7 @@ def corroborate(claims: pd.DataFrame, articles: pd.DataFrame, settings: Corrobor
     claim_ids = claims["claim_id"].to_numpy(dtype=object)
     for kind, related in (("supporting", supporting), ("contradicting", contradicting)):
         claims[f"{kind}_groups"] = ["; ".join(sorted(set(groups[members].tolist()))) for members in related]
-        claims[f"{kind}_claim_ids"] = ["; ".join(claim_ids[members].tolist()) for members in related]
+        # Sorted by id, not by row: the order of the night's rows must not show in the output.
+        claims[f"{kind}_claim_ids"] = ["; ".join(sorted(claim_ids[members].tolist())) for members in related]
         claims[f"n_{kind}_groups"] = np.array([len(set(groups[members].tolist())) for members in related], dtype="int64")
     return claims

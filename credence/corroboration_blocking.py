@@ -20,24 +20,28 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
 from credence import relations
+from credence.term_weights import idf_weights
 
 
-def term_matrix(term_lists: Sequence[Sequence[str]]) -> sp.csr_matrix:
-    """Counts of each text's terms (columns: distinct terms in order of first appearance)."""
+def term_matrix(term_lists: Sequence[Sequence[str]]) -> tuple[sp.csr_matrix, np.ndarray]:
+    """Counts of each text's terms, and the terms of its columns (in order of first appearance)."""
     lengths = np.fromiter((len(terms) for terms in term_lists), dtype=np.int64, count=len(term_lists))
     flat = [term for terms in term_lists for term in terms]
     if not flat:
-        return sp.csr_matrix((len(term_lists), 1))
+        return sp.csr_matrix((len(term_lists), 1)), np.array([""], dtype=object)
     ids, uniques = pd.factorize(np.asarray(flat, dtype=object))
     matrix = sp.csr_matrix((np.ones(len(ids)), (np.repeat(np.arange(len(term_lists)), lengths), ids)), shape=(len(term_lists), len(uniques)))
     matrix.sum_duplicates()
-    return matrix
+    return matrix, np.asarray(uniques, dtype=object)
 
 
-def tfidf_rows(counts: sp.csr_matrix) -> sp.csr_matrix:
-    """Sublinear TF-IDF of a count matrix with idf over its own rows, rows L2-normalised."""
-    frequency = np.bincount(counts.indices, minlength=counts.shape[1])
-    return relations.tfidf(counts, np.log((1 + counts.shape[0]) / (1 + frequency)) + 1.0)
+def tfidf_rows(counts: sp.csr_matrix, vocabulary: np.ndarray, text_words: int) -> sp.csr_matrix:
+    """Sublinear TF-IDF rows, L2-normalised, with idf from English word frequencies.
+
+    Not from the texts themselves: a text's vector, and so its similarity to another text,
+    must not change with whatever else is in the night's corpus (see ``term_weights``).
+    """
+    return relations.tfidf(counts, idf_weights(vocabulary, text_words))
 
 
 def _split_columns(vectors: sp.csr_matrix, keep: np.ndarray) -> sp.csr_matrix:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Literal
@@ -9,13 +10,21 @@ from typing import Annotated, Literal
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_progress_artifact, update_progress_artifact
 from prefect.task_runners import ThreadPoolTaskRunner
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
-from credence import config, io
+from credence import config, io, storage
 from tasks import history as history_tasks
 from tasks import stages
 
 TaskRunnerChoice = Literal["threads", "dask"]
+
+
+def _as_text(location: object) -> object:
+    return os.fspath(location) if isinstance(location, os.PathLike) else location
+
+
+# A local folder or an fsspec URL (s3://bucket/raw): text, since a Path would fold "s3://" to "s3:/".
+StorageLocation = Annotated[str, BeforeValidator(_as_text)]
 
 
 class RunOptions(BaseModel):
@@ -41,19 +50,22 @@ def _task_runner(choice: TaskRunnerChoice, options: RunOptions):  # type: ignore
 
 @flow(name="score-articles", version="0.2.0")
 def score_articles(
-    raw_dir: Path = io.DEFAULT_RAW_DIR,
-    out_dir: Path = io.DEFAULT_OUT_DIR,
+    raw_dir: StorageLocation = str(io.DEFAULT_RAW_DIR),
+    out_dir: StorageLocation = str(io.DEFAULT_OUT_DIR),
     run_date: date | None = None,
     config_dir: Path = io.DEFAULT_CONFIG_DIR,
     window_days: Annotated[int, Field(ge=1, le=365)] = 7,
     task_runner: TaskRunnerChoice = "threads",
     options: RunOptions = RunOptions(),
-) -> Path:
+) -> str:
     """Score the night's articles under raw_dir and write the briefing to out_dir/<run_date>/.
 
     Parameters (the form of a manual run in the Prefect UI):
-    - raw_dir: folder of input articles (JSONL, JSON, CSV, TXT, HTML), read recursively, never modified.
+    - raw_dir: folder of input articles (JSONL, JSON, CSV, TXT, HTML), read recursively, never
+      modified; a local path or an fsspec URL (s3://bucket/raw, gcs://..., file://...).
     - out_dir: where run folders and the history are written; this run writes out_dir/<run_date>/.
+      A local path or an fsspec URL: a URL is mirrored to a local folder under CREDENCE_HOME,
+      the run works there, and what it changed is uploaded (each run folder's _SUCCESS last).
     - run_date: the date the run is filed under (default: today, UTC). A rerun of a date replaces it.
     - config_dir: folder holding sources.yaml, scoring.yaml, cues.yaml and ingest.yaml.
     - window_days: claims stored by the runs of this many previous days are corroborated and
@@ -61,10 +73,26 @@ def score_articles(
     - task_runner: "threads" (one machine) or "dask" (a local cluster, or options.dask_address).
     - options: batch size, Dask cluster, and how long to wait for a concurrent run's lock.
     """
-    runner = _task_runner(task_runner, options)
-    return _score_night.with_options(task_runner=runner)(
-        Path(raw_dir), Path(out_dir), run_date or datetime.now(UTC).date(), Path(config_dir), window_days, options
-    )
+    night = _score_night.with_options(task_runner=_task_runner(task_runner, options))
+    run_date = run_date or datetime.now(UTC).date()
+    if not storage.is_url(raw_dir) and not storage.is_url(out_dir):
+        return str(night(Path(raw_dir), Path(out_dir), run_date, Path(config_dir), window_days, options))
+    logger = get_run_logger()
+    mirrors = storage.mirror_root()
+    # One machine syncs one output URL at a time; the run lock inside guards the local copy.
+    with io.run_lock(storage.mirror_folder(out_dir, mirrors, "lock"), wait_seconds=options.lock_wait_seconds):
+        raw_local = Path(raw_dir)
+        if storage.is_url(raw_dir):
+            raw_local = storage.mirror_folder(raw_dir, mirrors, "raw")
+            storage.pull(raw_dir, raw_local)
+        out_local = storage.mirror_folder(out_dir, mirrors, "out") if storage.is_url(out_dir) else Path(out_dir)
+        before = storage.pull(out_dir, out_local) if storage.is_url(out_dir) else None
+        run_dir = night(raw_local, out_local, run_date, Path(config_dir), window_days, options)
+        if before is None:
+            return str(run_dir)
+        uploaded = storage.push(out_local, out_dir, before)
+    logger.info("Uploaded %d files to %s", len(uploaded), out_dir)
+    return f"{out_dir.rstrip('/')}/{run_date.isoformat()}"
 
 
 @flow(name="score-night")

@@ -64,4 +64,4 @@ def sample_run(prefect_server, tmp_path_factory):
 
     out_dir = tmp_path_factory.mktemp("processed")
     run_dir = score_articles(raw_dir=RAW_DIR, out_dir=out_dir, run_date=RUN_DATE, config_dir=CONFIG_DIR, window_days=7)
-    return out_dir, run_dir
+    return out_dir, Path(run_dir)

@@ -35,7 +35,7 @@ def claims_of(run_dir: Path) -> pd.DataFrame:
 
 
 def run(out_dir: Path) -> Path:
-    return score_articles(raw_dir=RAW_DIR, out_dir=out_dir, run_date=RUN_DATE, config_dir=CONFIG_DIR)
+    return Path(score_articles(raw_dir=RAW_DIR, out_dir=out_dir, run_date=RUN_DATE, config_dir=CONFIG_DIR))
 
 
 def test_full_disk_fails_clearly_and_keeps_previous_outputs(sample_run, tmp_path, monkeypatch):

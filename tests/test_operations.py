@@ -22,7 +22,7 @@ LATE_ARTICLE = "web/capital_ledger_lissen_leak.html"
 
 
 def claims_of(run_dir: Path) -> pd.DataFrame:
-    return pd.read_parquet(run_dir / "claims.parquet").sort_values("claim_id").reset_index(drop=True)
+    return pd.read_parquet(Path(run_dir) / "claims.parquet").sort_values("claim_id").reset_index(drop=True)
 
 
 def test_second_night_parses_only_new_articles_and_corroborates_with_the_first(prefect_server, tmp_path):
@@ -32,7 +32,7 @@ def test_second_night_parses_only_new_articles_and_corroborates_with_the_first(p
     (first_raw / LATE_ARTICLE).unlink()
     shutil.copytree(RAW_DIR, second_raw)
     score_articles(raw_dir=first_raw, out_dir=out_dir, run_date=date(2026, 11, 26), config_dir=CONFIG_DIR)
-    night_two = score_articles(raw_dir=second_raw, out_dir=out_dir, run_date=date(2026, 11, 27), config_dir=CONFIG_DIR)
+    night_two = Path(score_articles(raw_dir=second_raw, out_dir=out_dir, run_date=date(2026, 11, 27), config_dir=CONFIG_DIR))
 
     ledger = pd.read_csv(night_two / "ledger.csv", keep_default_na=False)
     assert ledger.loc[ledger["state"] == "processed", "source_file"].tolist() == [LATE_ARTICLE]
@@ -46,7 +46,7 @@ def test_second_night_parses_only_new_articles_and_corroborates_with_the_first(p
     history = pd.read_parquet(out_dir / "history" / "articles")
     assert history["article_id"].is_unique and len(history) == 16
     # A rerun of night two adds no rows and gives the same claims.
-    rerun = score_articles(raw_dir=second_raw, out_dir=out_dir, run_date=date(2026, 11, 27), config_dir=CONFIG_DIR)
+    rerun = Path(score_articles(raw_dir=second_raw, out_dir=out_dir, run_date=date(2026, 11, 27), config_dir=CONFIG_DIR))
     assert len(pd.read_parquet(out_dir / "history" / "articles")) == 16
     pd.testing.assert_frame_equal(claims_of(rerun), claims)
 

@@ -113,7 +113,7 @@ def mixed_run(prefect_server, tmp_path_factory):
     bad.mkdir()
     expected = bad_inputs(bad, tmp_path_factory.mktemp("outside"))
     out_dir = tmp_path_factory.mktemp("processed_mixed")
-    run_dir = score_articles(raw_dir=raw, out_dir=out_dir, run_date=RUN_DATE, config_dir=CONFIG_DIR)
+    run_dir = Path(score_articles(raw_dir=raw, out_dir=out_dir, run_date=RUN_DATE, config_dir=CONFIG_DIR))
     return run_dir, expected
 
 
@@ -147,7 +147,6 @@ def test_ledger_accounts_for_every_input(mixed_run):
     assert f"{len(ledger)} inputs read" in report
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: the corroboration stage pairs some sample claims with the unrelated processed bad inputs (about 17% of sample scores change)")
 def test_sample_claims_unchanged_by_bad_inputs(mixed_run, sample_run):
     """The sample corpus's claims, sources and scores are the same with or without the bad files."""
     run_dir, _ = mixed_run
