@@ -233,6 +233,7 @@ class CorroborationSettings(_Strict):
     question_overlap: float = Field(default=0.6, gt=0.0, le=1.0)
     block_max_df: int = Field(default=200, ge=2)
     block_top_k: int = Field(default=20, ge=1)
+    block_max_story: int = Field(default=2000, ge=2)
     relation_model: str = ""
 
 

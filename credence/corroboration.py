@@ -6,7 +6,8 @@
   corpus, are copies of one origin (the earliest).
 - **Stories**: articles linked by a TF-IDF cosine of their content words and capitalised
   names (people, places) of at least ``story_threshold``, published within the window.
-- **Candidate claim pairs**: claims of different articles of one story whose concept
+- **Candidate claim pairs**: claims of different articles of one story (compared story by
+  story, so the cost is the sum of squared story sizes) whose concept
   vectors (lemmas of ``content_terms``, synonyms folded by ``corroboration_lexicon.CONCEPTS``)
   reach ``candidate_threshold``. Every similarity search above is blocked on rare terms with
   top-k neighbours (``corroboration_blocking``), so the cost grows linearly, not with the
@@ -45,7 +46,7 @@ from sklearn.preprocessing import normalize
 from credence import relations
 from credence.claims import DATELINE, NEGATION_WORDS
 from credence.config import CorroborationSettings
-from credence.corroboration_blocking import components, first_seen_numbering, neighbour_pairs, term_matrix, tfidf_rows
+from credence.corroboration_blocking import components, first_seen_numbering, neighbour_pairs, pairs_within_groups, term_matrix, tfidf_rows
 from credence.corroboration_lexicon import CONCEPTS, FALSITY_WORDS, antonym_poles
 from credence.term_weights import idf_weights
 
@@ -90,6 +91,11 @@ def concept_terms(terms: str) -> list[str]:
 # ---------------------------------------------------------------- articles
 
 
+def utc_times(values: pd.Series) -> np.ndarray:
+    """ISO 8601 timestamps as naive UTC datetime64 (tz-aware arrays are Python objects: slow to subtract)."""
+    return pd.to_datetime(values, utc=True, format="ISO8601").dt.tz_convert(None).to_numpy(dtype="datetime64[ns]")
+
+
 def _ordered(articles: pd.DataFrame) -> pd.DataFrame:
     order = articles.assign(_time=pd.to_datetime(articles["published_at"], utc=True, format="ISO8601"))
     return order.sort_values(["_time", "article_id"]).reset_index(drop=True)
@@ -126,7 +132,7 @@ def syndication_groups(articles: pd.DataFrame, settings: CorroborationSettings) 
 def story_groups(articles: pd.DataFrame, settings: CorroborationSettings, window_days: int) -> pd.Series:
     """A story id per article: articles linked by similar words and names within the window."""
     order = articles.reset_index(drop=True)
-    times = pd.to_datetime(order["published_at"], utc=True, format="ISO8601").to_numpy()
+    times = utc_times(order["published_at"])
     vectors = tfidf_rows(*term_matrix([_story_terms(text) for text in order["text"]]), ARTICLE_WORDS)
     left, right, _ = neighbour_pairs(vectors, settings.story_threshold, max_df=settings.block_max_df, top_k=settings.block_top_k)
     inside = np.abs(times[left] - times[right]) <= np.timedelta64(window_days, "D")
@@ -259,9 +265,11 @@ def claim_relations(claims: pd.DataFrame, stories: np.ndarray, times: np.ndarray
     counts, vocabulary = term_matrix(topical)
     weights = story_term_weights(counts, stories, idf_weights(vocabulary, CLAIM_WORDS))
     vectors = weighted_rows(counts, weights)
-    left, right, cosine = neighbour_pairs(vectors, settings.candidate_threshold, max_df=settings.block_max_df, top_k=settings.block_top_k)
-    articles = claims["article_id"].to_numpy()
-    keep = (articles[left] != articles[right]) & (stories[left] == stories[right]) & (np.abs(times[left] - times[right]) <= np.timedelta64(window_days, "D"))
+    left, right, cosine = pairs_within_groups(
+        vectors, stories, settings.candidate_threshold, max_group=settings.block_max_story, max_df=settings.block_max_df, top_k=settings.block_top_k
+    )
+    articles = pd.factorize(claims["article_id"])[0]
+    keep = (articles[left] != articles[right]) & (np.abs(times[left] - times[right]) <= np.timedelta64(window_days, "D"))
     left, right, cosine = left[keep], right[keep], cosine[keep]
     if len(left) == 0:
         return empty
@@ -406,7 +414,7 @@ def corroborate(claims: pd.DataFrame, articles: pd.DataFrame, settings: Corrobor
         )
     ]
     published = articles.set_index("article_id")["published_at"]
-    times = pd.to_datetime(claims["article_id"].map(published), utc=True, format="ISO8601").to_numpy()
+    times = utc_times(claims["article_id"].map(published))
     pairs = claim_relations(claims, claims["story_id"].to_numpy(), times, settings, window_days) if n > 1 else _no_pairs()
     proposition, sign = propositions(n, pairs, claims["stance"].to_numpy())
     exclusive = exclusive_sets(proposition, pairs)

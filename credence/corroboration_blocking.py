@@ -93,6 +93,42 @@ def neighbour_pairs(
     return left[unique_positions], right[unique_positions], cosine[unique_positions]
 
 
+def pairs_within_groups(
+    vectors: sp.csr_matrix, groups: np.ndarray, threshold: float, *, max_group: int, max_df: int, top_k: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs (i < j) of rows of one group (a story) whose cosine is at least ``threshold``.
+
+    Every pair inside a group is compared, so the cost is the sum of the squared group sizes:
+    linear in the night while stories keep their size. A group larger than ``max_group``
+    falls back to the rare-term blocking of ``neighbour_pairs``.
+    """
+    vectors = sp.csr_matrix(vectors)
+    codes = pd.factorize(groups)[0]
+    order = np.argsort(codes, kind="stable")
+    bounds = np.flatnonzero(np.diff(codes[order])) + 1
+    lefts, rights, cosines = [], [], []
+    for members in np.split(order, bounds):
+        if len(members) < 2:
+            continue
+        members = np.sort(members)
+        block = vectors[members]
+        if len(members) > max_group:
+            left, right, cosine = neighbour_pairs(block, threshold, max_df=max_df, top_k=top_k)
+        else:
+            products = sp.triu(block @ block.T, k=1).tocoo()
+            passing = products.data >= threshold
+            left, right, cosine = products.row[passing], products.col[passing], products.data[passing]
+        lefts.append(members[left])
+        rights.append(members[right])
+        cosines.append(cosine)
+    if not lefts:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0)
+    left, right, cosine = np.concatenate(lefts).astype(np.int64), np.concatenate(rights).astype(np.int64), np.concatenate(cosines)
+    order = np.lexsort((right, left))
+    return left[order], right[order], cosine[order]
+
+
 def components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Connected-component label of each of ``n`` nodes linked by the edges (left[k], right[k])."""
     graph = sp.csr_matrix((np.ones(len(left)), (left, right)), shape=(n, n))

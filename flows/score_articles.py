@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Literal
@@ -11,6 +12,7 @@ from prefect import flow, get_run_logger
 from prefect.artifacts import create_progress_artifact, update_progress_artifact
 from prefect.task_runners import ThreadPoolTaskRunner
 from pydantic import BaseModel, BeforeValidator, Field
+from rich.progress import Progress
 
 from credence import config, io, storage
 from tasks import history as history_tasks
@@ -110,9 +112,13 @@ def _score_night(raw_dir: Path, out_dir: Path, run_date: date, config_dir: Path,
         progress = create_progress_artifact(progress=0.0, key="credence-parse-progress", description="Parsing tonight's articles")
         futures = [stages.split_claims.submit(batch, config_dir, out_dir / ".cache") for batch in batches]
         claim_paths = []
-        for done, future in enumerate(futures, start=1):
-            claim_paths.append(Path(future.result()))
-            update_progress_artifact(progress, progress=100.0 * done / len(futures))
+        # The same progress on a terminal (`credence run`, `make run`); silent in a worker's log.
+        with Progress(transient=True, disable=not sys.stderr.isatty()) as terminal:
+            bar = terminal.add_task(f"Parsing {len(futures)} batches", total=len(futures))
+            for done, future in enumerate(futures, start=1):
+                claim_paths.append(Path(future.result()))
+                update_progress_artifact(progress, progress=100.0 * done / len(futures))
+                terminal.advance(bar)
         update_progress_artifact(progress, progress=100.0)
         resolved = stages.resolve_sources([*claim_paths, context_claims], run_articles, config_dir, work_dir)
         corroborated = stages.corroborate_claims(resolved, run_articles, config_dir, work_dir, window_days=window_days)
