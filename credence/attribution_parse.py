@@ -26,7 +26,7 @@ from spacy.attrs import DEP, HEAD
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from credence.attribution_rules import QUOTE_CHARS, UNPARSED, CueInfo
+from credence.attribution_rules import QUOTE_CHARS, TEXT_KEY, UNPARSED, CueInfo
 
 # Components that only the parsed paragraphs need.
 PARSE_ONLY = ("parser", "ner")
@@ -67,6 +67,8 @@ _IRREGULAR = {
     "teach": ("taught",),
     "forgive": ("forgave",),
 }
+# Words of multi-word cues that say nothing alone.
+_FUNCTION_WORDS = frozenset({"in", "the", "of", "to", "a", "an", "on", "for", "by", "as", "with", "at", "from"})
 # Words that open a prepositional cue ("according to", "in the words of", "per").
 _PREPOSITION_WORDS = frozenset({"according", "per", "words"})
 
@@ -91,7 +93,8 @@ def cue_words(cues: dict[str, CueInfo]) -> frozenset[str]:
     words: set[str] = set(_PREPOSITION_WORDS) | {"clear", "known", "plain"}
     for lemma in cues:
         for part in lemma.split():
-            words |= word_forms(part)
+            if part not in _FUNCTION_WORDS:  # "according to": "according" tells, "to" does not
+                words |= word_forms(part)
     return frozenset(words)
 
 
@@ -141,9 +144,11 @@ def _parse_chunk(texts: Sequence[str], nlp: Language, words: frozenset[str] | No
     disabled = [name for name in PARSE_ONLY if name in nlp.pipe_names]
     light_docs = iter([_mark_unparsed(doc) for doc in nlp.pipe(light, batch_size=batch_size, n_process=n_process, disable=disabled)])
     docs = []
-    for parts, flags in zip(pieces, heavy_flags, strict=True):
+    for text, parts, flags in zip(texts, pieces, heavy_flags, strict=True):
         segment_docs = [next(heavy_docs) if flag else next(light_docs) for flag in flags]
-        docs.append(segment_docs[0] if len(segment_docs) == 1 else Doc.from_docs(segment_docs, ensure_whitespace=False))
+        doc = segment_docs[0] if len(segment_docs) == 1 else Doc.from_docs(segment_docs, ensure_whitespace=False)
+        doc.user_data[TEXT_KEY] = text  # Doc.text is rebuilt from the tokens at each access
+        docs.append(doc)
     return docs
 
 

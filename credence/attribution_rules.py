@@ -5,37 +5,49 @@ third to a half of attributions; the rest are indirect, mixed or "according to")
 
 - **verb cues** from ``config/cues.yaml`` in any tense, with auxiliaries and negation, whose
   content is a complement clause with or without "that" ("X said (that) C", "C, X said",
-  "“C,” said X", the medial "C1, X said, C2", split quotes), a quote next to the cue
-  ("X said: “C”"), a small clause ("described them as ...", "called it ..."), an infinitive
-  ("claimed to have ..."), a noun phrase of a denial-like verb ("denied reports that C",
-  "rejected Moscow's claim to ...") or an omission ("said nothing about ...");
+  "“C,” said X", the medial "C1, X said, C2", split quotes, "said in a statement that C"), a
+  quotation next to the cue ("X said: “C”", even when it runs over several sentences), a small
+  clause ("described them as ...", "called the plan “a disaster”"), an infinitive ("claimed to
+  have ..."), a noun phrase of a denial-like verb ("denied reports that C", "rejected Moscow's
+  claim to ..."), an accusation ("accused X of Y") or an omission ("said nothing about ...");
 - **participles and coordinated verbs** inherit the subject of the verb they hang from
   ("..., insisting that C"; "hailing ... and vowing that C"), except a trailing hedge
   ("..., suggesting C"), which is the journalist's inference and so the outlet's;
 - **passives**: "it was reported that C" is unattributed, "X is said to C" too (X is part of
   the content), "X was quoted by Y as saying C" is X's claim with Y as the channel;
-- **prepositional cues** ("according to X", "in the words of X", a leading "Per X,"), with the
-  author of a document as the source ("a report by KCNA" -> KCNA, the report kept) and, when
-  the clause is itself an attribution ("According to KCNA, the military stated ..."), the
-  outer source kept as the inner claim's ``via``;
+- **prepositional cues** ("according to X", "in the words of X", a leading "Per X," or "In a
+  new poll,"), with the author of a document as the source ("a report by KCNA" -> KCNA, the
+  report kept) and, when the clause is itself an attribution ("According to KCNA, the
+  military stated ..."), the outer source kept as the inner claim's ``via``;
 - **nominal cues** with a possessor or agent ("Moscow's claim to have retaken ...",
-  "Russia's claims of ...", "a warning by the ministry that ...");
-- **headline colons** ("Central bank chief: rate cuts are coming");
-- **floating quotes**: a quotation standing alone after an attributed one inherits its speaker;
+  "Russia's claims of ..."), and **adjectival** ones ("officials are confident that C");
+- **headline colons** ("Port authority chief: fees will rise"; a transcript's "CLINTON:");
+- **floating quotes**: a quotation opening a sentence after an attributed one, with no cue of
+  its own, is more of what that speaker said;
 - **sources** resolved when they are pronouns, relative pronouns or definite descriptions
-  ("he", "who", "the general") to the nearest fitting earlier mention (no coreference model
-  can be had offline): the surface form, the resolved form and a confidence are kept;
+  ("he", "who", "the general") to the nearest fitting earlier mention, a source already found
+  or a named subject (no coreference model can be had offline): the surface form, the resolved
+  form and a confidence are kept; where the parser lost the subject ("“C,” Texas delegate Bill
+  Eastland, wearing a hat, said") it is recovered from the words before the cue;
 - the addressee of "told Reuters" and the outlet of "quoted by local radio" are the channel
   (``via``), never the source.
 
-What must yield nothing: "said goodbye" (no propositional content), announced future speech
-without content, scare quotes and titles, cue words used as modifiers ("warning sirens"),
-questions ("asked whether ...": "ask" is no cue) and directives ("told him to wait": an object
-and an infinitive is an order, not a content).
+Some attributions carry no statement that can be true or false: positions ("backed Clinton",
+"called for a no-fly zone"), topics ("talked about trade"), questions ("asked whether C"),
+refusals ("declined to comment"), impressions ("X seems to ..."), bare objects ("recalled her
+days in office"), agentless passives ("X was widely criticized") and negated cues ("did not say
+when ..."). They are found (``Found.scored`` is False), so that the evaluation against
+annotated news counts them, but they become no claims, and their sentences stay the outlet's
+own assertions where they are declarative.
 
-Known limits: attitudes with a bare noun-phrase object ("Trump criticized Clinton") are not
-claims; a pronoun's gender is not checked; a floating quote is only picked up when it starts
-its sentence.
+What yields nothing at all: "said goodbye" (no propositional content), announced future speech
+("will announce the results"), scare quotes and titles, cue words used as modifiers ("warning
+sirens"), directives ("told him to wait": an object and an infinitive is an order), and cues
+inside a quotation, which are the quoted speaker's words ("“He said it was possible,” Davis
+said" is Davis's claim).
+
+Known limits: a pronoun's gender is not checked; a floating quote is only picked up when it
+opens its sentence; the parser's mistakes on long sentences still cost some attributions.
 """
 
 from __future__ import annotations
@@ -44,6 +56,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+import numpy
 from spacy.attrs import DEP, LEMMA, LOWER, POS
 from spacy.symbols import ADJ, AUX, NOUN, PROPN, VERB
 from spacy.tokens import Doc, Span, Token
@@ -54,6 +67,8 @@ Range = tuple[int, int]
 
 # The dependency label of tokens that skipped the parser (see credence.attribution_parse).
 UNPARSED = "unparsed"
+# Where credence.attribution_parse leaves the article's text on a Doc.
+TEXT_KEY = "credence_text"
 _VERB_POS = frozenset({int(VERB), int(AUX)})
 _NOUN_POS = frozenset({int(NOUN), int(PROPN)})
 _ADJ_POS = frozenset({int(ADJ)})
@@ -89,14 +104,31 @@ DOUBT_LEMMAS = frozenset({"know", "doubt", "question", "wonder"})
 CLAUSE_ONLY_LEMMAS = frozenset({"continue", "go", "begin"})
 # Objects that are no topic ("spoke on condition of anonymity", "spoke on the record").
 NOT_TOPICS = frozenset({"condition", "anonymity", "background", "record", "phone", "telephone", "camera", "stage", "floor", "behalf", "day", "night", "morning", "evening", "afternoon"})
+# Cue classes of speech acts, which the parser may hang inside the speaker's previous content
+# ("announced that C and vowed to D"); a coordinated "found" or "thinks" is more content.
+SPEECH_CLASSES = frozenset({"assert", "strong", "deny"})
+# Media that annotators take into a cue ("said in a statement", "wrote on Twitter").
+CUE_MEDIA = frozenset({"statement", "twitter", "facebook", "tweet", "post", "release", "blog", "instagram", "op", "ed", "editorial", "column", "letter", "memo"})
+# Prepositions that annotators take into the cue of these verbs ("pointed to", "voted against").
+PHRASAL_PREPOSITIONS = {
+    "point": ("to",), "respond": ("to",), "react": ("to",), "refer": ("to",), "allude": ("to",), "object": ("to",),
+    "vote": ("for", "against"), "argue": ("against",), "focus": ("on",), "comment": ("on",), "agree": ("with",),
+    "talk": ("about",), "speak": ("about",), "call": ("for", "on"), "complain": ("about",), "warn": ("against",),
+}
+# Verbs governing a cue that are no part of it ("led him to say", "prompted her to deny").
+NOT_CUE_GOVERNORS = frozenset({"lead", "prompt", "join", "leave", "help", "make", "let", "force", "ask", "urge", "tell", "cause", "allow", "use", "expect", "want", "encourage", "invite", "get"})
 # Kinds of content that make an attribution without a statement to score.
 UNSCORED_TYPES = frozenset({"position", "object", "passive"})
 # Objects that are no content ("said goodbye", "told it").
 NOT_CONTENT = frozenset({"goodbye", "hello", "thanks", "grace", "it", "this", "that", "so", "something", "anything", "everything", "nothing", "lot", "much", "more"})
+# Cue verbs whose plain object is seldom anything said ("added 160 officers", "maintained control").
+NO_OBJECT_CONTENT = frozenset({"find", "add", "maintain", "demonstrate", "calculate", "sense", "project", "think", "know", "consider", "continue", "understand", "signal", "expect", "want"})
 # Verbs whose passive subject is the addressee, not the content ("He was told that ...").
 ADDRESSEE_LEMMAS = frozenset({"tell", "ask", "inform", "assure", "remind", "urge", "warn", "advise", "brief", "promise", "question", "quote", "caution"})
 # Verbs whose subject belongs to the content ("X seems to ...": nobody's claim but an impression).
 RAISING_LEMMAS = frozenset({"seem", "appear"})
+# Words of a time phrase, which is no reason ("praised X for the first time").
+TIME_WORDS = frozenset({"time", "first", "year", "month", "week", "day", "decade", "hour", "minute", "while", "moment"})
 # Prepositions whose object is the content of a position or topic ("called for X", "talked
 # about X"); some verbs take one more ("referred to X", "agreed with X").
 OBJECT_PREPOSITIONS = ("for", "against", "on", "about", "of")
@@ -226,6 +258,9 @@ def _is_quote_single(text: str, index: int) -> bool:
     return not (before.isalnum() and after.isalnum())
 
 
+_QUOTE_MARKS = re.compile("[\n“”«»„‟\"]|''")
+
+
 def quote_spans(text: str) -> list[Range]:
     """Quotations in the text as [open mark, after close mark) ranges, by the marks alone.
 
@@ -236,31 +271,26 @@ def quote_spans(text: str) -> list[Range]:
     """
     spans: list[Range] = []
     opened: int | None = None
-    i = 0
-    n = len(text)
-    while i < n:
-        char = text[i]
-        width = 2 if char == "'" and i + 1 < n and text[i + 1] == "'" else 1
-        if char == "\n":
+    for match in _QUOTE_MARKS.finditer(text):
+        mark, at = match.group(), match.start()
+        if mark == "\n":
             if opened is not None:
-                spans.append((opened, i))
+                spans.append((opened, at))
                 opened = None
-        elif char in OPEN_QUOTES:
+        elif mark in OPEN_QUOTES:
             if opened is None:
-                opened = i
-        elif char in CLOSE_QUOTES:
+                opened = at
+        elif mark in CLOSE_QUOTES:
             if opened is not None:
-                spans.append((opened, i + 1))
+                spans.append((opened, match.end()))
                 opened = None
-        elif char == '"' or width == 2:
-            if opened is None:
-                opened = i
-            else:
-                spans.append((opened, i + width))
-                opened = None
-        i += width
+        elif opened is None:
+            opened = at
+        else:
+            spans.append((opened, match.end()))
+            opened = None
     if opened is not None:
-        spans.append((opened, n))
+        spans.append((opened, len(text)))
     return spans
 
 
@@ -276,8 +306,8 @@ def _token_range(tokens: Iterable[Token]) -> Range | None:
 
 
 def _contiguous_ranges(tokens: Iterable[Token]) -> list[Range]:
-    """Runs of consecutive tokens as character ranges."""
-    ordered = sorted(tokens, key=lambda t: t.i)
+    """Runs of consecutive tokens as character ranges (a token listed twice counts once)."""
+    ordered = sorted({t.i: t for t in tokens}.values(), key=lambda t: t.i)
     runs: list[list[Token]] = []
     for token in ordered:
         if runs and token.i == runs[-1][-1].i + 1:
@@ -370,16 +400,6 @@ def _document_author(noun: Token) -> tuple[Token, str]:
     return noun, ""
 
 
-def _clause_verb(token: Token) -> Token:
-    """The verb of the clause a token sits in."""
-    current = token
-    for _ in range(8):
-        if current.pos_ in ("VERB", "AUX") or current.dep_ == "ROOT" or current.head == current:
-            return current
-        current = current.head
-    return current
-
-
 def sentence_is_parsed(sent: Span) -> bool:
     """Whether the sentence went through the dependency parser (pre-filtered paragraphs did not)."""
     return any(token.dep_ and token.dep_ != UNPARSED for token in sent)
@@ -393,7 +413,9 @@ class ArticleRules:
 
     def __init__(self, doc: Doc, *, cues: dict[str, CueInfo], outlet: str) -> None:
         self.doc = doc
-        self.text = doc.text
+        text = doc.user_data.get(TEXT_KEY)
+        known = isinstance(text, str) and len(doc) > 0 and len(text) == doc[-1].idx + len(doc[-1].text_with_ws)
+        self.text = text if known else doc.text
         self.cues = cues
         self.outlet = outlet
         self.quotes = quote_spans(self.text)
@@ -405,6 +427,15 @@ class ArticleRules:
         self._paragraph_starts = [0] + [m.end() for m in re.finditer(r"\n\s*", self.text)]
         self._all_entities = list(doc.ents)  # Doc.ents and Doc.text are rebuilt at each access
         self._entities = [ent for ent in self._all_entities if ent.label_ in ENTITY_SOURCE_TYPES]
+        # Named persons and organisations that are subjects: antecedents for "he", "they".
+        self._subject_entities = [
+            (ent.start_char, ent.text, ent.label_ == "PERSON")
+            for ent in self._entities
+            if any(t.dep_ in ("nsubj", "nsubjpass") or t.head.dep_ in ("nsubj", "nsubjpass") for t in ent)
+        ]
+        self._person_cache: dict[int, bool] = {}
+        self._coverage = numpy.zeros(0, dtype=bool)
+        self._coverage_key: tuple[int, bool] | None = None
 
     # ------------------------------------------------------------ driver
 
@@ -450,34 +481,46 @@ class ArticleRules:
         noun_lemmas = {strings[lemma]: lemma for lemma, info in self.cues.items() if info.noun}
         adjective_lemmas = {strings[lemma]: lemma for lemma, info in self.cues.items() if info.adjective}
         make = strings["make"] if "make clear" in self.cues else -1
-        according, per, words, colon = strings["according"], strings["per"], strings["words"], strings[":"]
+        according, per, words, colon, in_ = strings["according"], strings["per"], strings["words"], strings[":"], strings["in"]
         unparsed = {0, strings[UNPARSED]}
         order = {"verb": 0, "make": 0, "adjective": 0, "preposition": 1, "noun": 2, "headline": 3}
+        lemmas, pos, lower, dep = (array[:, column] for column in range(4))
+
+        def among(values: numpy.ndarray, keys: Iterable[int]) -> numpy.ndarray:
+            return numpy.isin(values, numpy.array(list(keys), dtype="uint64"))
+
+        parsed = ~among(dep, unparsed)
+        verbs = among(pos, _VERB_POS)
+        kinds = [
+            ("verb", verbs & among(lemmas, verb_lemmas)),
+            ("make", verbs & among(lemmas, [make] if make >= 0 else [])),
+            ("adjective", among(pos, _ADJ_POS) & among(lemmas, adjective_lemmas)),
+            ("noun", among(pos, _NOUN_POS) & among(lemmas, noun_lemmas)),
+            ("preposition", among(lower, [according, per, in_])),
+            ("words", among(lower, [words])),
+            ("headline", among(lower, [colon])),
+        ]
+        starts = numpy.array([sent.start for sent in sentences])
         found: list[tuple[int, str, int]] = []
-        for number, sent in enumerate(sentences):
-            rows = array[sent.start : sent.end]
-            if all(int(dep) in unparsed for dep in rows[:, 3]):
-                continue
-            for offset, (lemma, pos, lower, _dep) in enumerate(rows):
-                index = sent.start + offset
-                lemma, pos, lower = int(lemma), int(pos), int(lower)
-                if pos in _VERB_POS and lemma in verb_lemmas:
-                    found.append((number, "verb", index))
-                elif pos in _VERB_POS and lemma == make:
-                    found.append((number, "make", index))
-                elif pos in _ADJ_POS and lemma in adjective_lemmas:
-                    found.append((number, "adjective", index))
-                elif pos in _NOUN_POS and lemma in noun_lemmas:
-                    found.append((number, "noun", index))
-                if lower == according or (lower == per and offset == 0) or (lower == words and offset >= 2 and int(rows[offset - 2][2]) == strings["in"]):
-                    found.append((number, "preposition", index if lower != words else index - 2))
-                elif lower == colon and offset < 9:
-                    found.append((number, "headline", index))
+        for kind, mask in kinds:
+            for index in numpy.nonzero(mask & parsed)[0]:
+                index = int(index)
+                number = int(numpy.searchsorted(starts, index, side="right")) - 1
+                offset = index - int(starts[number])
+                if kind == "preposition" and int(lower[index]) in (per, in_) and offset != 0:
+                    continue  # "Per X," and "In a poll," open their sentence
+                if kind == "words":
+                    if offset < 2 or int(lower[index - 2]) != in_:
+                        continue
+                    kind, index = "preposition", index - 2  # "in the words of"
+                if kind == "headline" and offset >= 9:
+                    continue
+                found.append((number, kind, index))
         # A cue inside a quotation is part of the quoted speaker's words, not an attribution of
         # the article's ("“He said it was possible,” Davis said" is Davis's claim).
         if self.quotes:
             found = [item for item in found if not self._in_quote(doc[item[2]].idx)]
-        found.sort(key=lambda item: (item[0], order[item[1]], item[2]))
+        found = sorted(set(found), key=lambda item: (item[0], order[item[1]], item[2]))
         return [item for i, item in enumerate(found) if not (item[1] == "headline" and i and found[i - 1][:2] == item[:2])]
 
     # ------------------------------------------------------------ verbs
@@ -487,6 +530,8 @@ class ArticleRules:
             return  # "so-called", "warning sirens", "the said company"
         if verb.i in self._by_head:
             return
+        if lemma == "quote" and any(c.dep_ == "prep" and c.lower_ == "as" and any(p.dep_ == "pcomp" for p in c.children) for c in verb.children):
+            return  # "was quoted by a regional paper as saying C": the cue is "saying", the radio the channel
         pieces, claim_type = self._verb_content(verb, lemma)
         if not pieces:
             return
@@ -522,6 +567,12 @@ class ArticleRules:
         )
         if found is not None and negated:
             found.scored = False
+        if found is not None and info.stance == "deny":
+            # "Ukraine denied Russia's claims ...": whose claim is denied.
+            for obj in (c for c in verb.children if c.dep_ == "dobj"):
+                owner = next((c for c in obj.children if c.dep_ == "poss"), None)
+                if owner is not None:
+                    found.denied_party = self._np_text(owner)
         if found is not None and lemma == "tell":
             found.addressee = self._addressee(verb)
             if found.addressee and not found.via:
@@ -548,6 +599,9 @@ class ArticleRules:
             speaker = _subject(verb)
             first = min(speaker.left_edge.i, verb.i)  # type: ignore[union-attr]
             tokens = [t for t in verb.subtree if t.i < first]
+            if self._hangs_from_content(verb):
+                own = {t.i for t in verb.subtree}
+                tokens += [t for t in verb.head.subtree if t.i not in own]
             return _merge_close(self.text, _pieces(self.text, tokens)), "clause"
         if clauses:
             question = any(m.dep_ == "mark" and m.lower_ in ("whether", "if") for c in clauses for m in c.children)
@@ -559,7 +613,8 @@ class ArticleRules:
             tokens: list[Token] = []
             for clause in clauses:
                 if clause.i < verb.i:
-                    if clause.i in self._by_head:
+                    earlier = self._by_head.get(clause.i)
+                    if earlier is not None and earlier.quote_type == "direct" and earlier.source_range is not None:
                         continue  # "“C1,” she said, but “C2,” said Kunin": her attribution is no content of his
                     if after and not self._in_quote(clause.idx):
                         continue  # a clause the parser hung on the cue from inside its subject
@@ -571,7 +626,7 @@ class ArticleRules:
                 if token.dep_ in ("conj", "advcl") and token.i > verb.i and token.pos_ == "VERB" and _subject(token) is None and token.i not in carved:
                     info = self.cues.get(token.lemma_.lower())
                     coordinated = token.dep_ == "conj" and any(c.dep_ == "cc" for c in token.head.children if c.i < token.i)
-                    if info is not None and info.verb and (token.tag_ == "VBG" or coordinated):
+                    if info is not None and info.verb and info.cue_class in SPEECH_CLASSES and (token.tag_ == "VBG" or coordinated):
                         carved.update(t.i for t in token.subtree)
                         carved.update(t.i for t in token.head.children if t.dep_ == "cc" and t.i < token.i and t.i == token.left_edge.i - 1)
                         self._reporter_of[token.i] = verb
@@ -598,6 +653,9 @@ class ArticleRules:
         if lemma in CLAUSE_ONLY_LEMMAS:
             return [], ""  # "continued his push": only "he continued: “...”" or a clause reports
         predicates = [c for c in verb.children if c.i > verb.i and c.dep_ in ("oprd", "attr", "acomp")]
+        if lemma in SMALL_CLAUSE_LEMMAS and objects and not predicates and any(c.dep_ == "appos" for c in objects[0].children):
+            # "called the plan “a disaster”": the parser makes the predicate an apposition.
+            return _pieces(self.text, objects[0].subtree), "small_clause"
         if lemma in SMALL_CLAUSE_LEMMAS and predicates:
             # "called Trump a fascist", "called Florida's standards “strong”" (the parser labels
             # these small clauses in many ways; what follows the verb up to the predicate is the content).
@@ -612,6 +670,9 @@ class ArticleRules:
             obj = objects[0]
             predicates = [c for c in verb.children if c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ == "as")]
             predicates += [c for c in obj.children if c.dep_ == "prep" and c.lower_ == "as"]
+            # "described them as “carefully planned”": the parser may make the predicate an
+            # adverbial clause whose marker is "as".
+            predicates += [c for c in verb.children if c.dep_ == "advcl" and c.i > obj.i and any(m.dep_ == "mark" and m.lower_ == "as" and m.i == c.left_edge.i for m in c.children)]
             if predicates:
                 tokens = list(obj.subtree) + [t for p in predicates for t in p.subtree]
                 span = _token_range(tokens)
@@ -623,7 +684,7 @@ class ArticleRules:
             return _pieces(self.text, xcomps[0].subtree), "infinitive"
         if lemma in EVALUATION_LEMMAS and objects:
             # "accused Trump of inciting violence", "criticized the plan for its cost"
-            reason = [p for p in preps if p.lower_ in ("of", "for", "over") and p.i > objects[0].i]
+            reason = [p for p in preps if p.lower_ in ("of", "for", "over") and p.i > objects[0].i and not any(t.lemma_.lower() in TIME_WORDS for t in p.subtree)]
             if reason or (objects[0].pos_ != "PRON" and objects[0].lower_ not in NOT_SOURCES):
                 return _pieces(self.text, list(objects[0].subtree) + [t for p in reason[:1] for t in p.subtree]), "evaluation"
         subject = _subject(verb)
@@ -689,9 +750,9 @@ class ArticleRules:
         # What remains are attributions without a statement, found but not scored (see
         # UNSCORED_TYPES): "recalled her days as secretary of state", "were widely criticized
         # for corruption".
-        if objects and objects[0].lower_ not in NOT_CONTENT and not (objects[0].pos_ == "PRON" and objects[0].tag_ not in ("WP", "WDT")):
+        if objects and lemma not in NO_OBJECT_CONTENT and objects[0].lower_ not in NOT_CONTENT and not (objects[0].pos_ == "PRON" and objects[0].tag_ not in ("WP", "WDT")):
             return _pieces(self.text, objects[0].subtree), "object"
-        if subject is not None and subject.dep_ == "nsubjpass" and subject.lower_ not in ("it", "there") and lemma not in ADDRESSEE_LEMMAS:
+        if subject is not None and subject.dep_ == "nsubjpass" and subject.lower_ not in ("it", "there") and lemma not in ADDRESSEE_LEMMAS | NO_OBJECT_CONTENT | {"conclude"}:
             tokens = list(subject.subtree) + [t for c in verb.children if c.dep_ in ("oprd", "attr") or (c.dep_ == "prep" and c.lower_ in ("as", "for")) for t in c.subtree]
             return _pieces(self.text, tokens), "passive"
         return [], ""
@@ -762,9 +823,11 @@ class ArticleRules:
                 return "agentless", None, "", None
             if any(c.dep_ == "xcomp" for c in verb.children):
                 return "agentless", subject, "", None
-            if lemma not in ADDRESSEE_LEMMAS:
-                return "agentless", None, "", None  # "Symbolic gestures were announced": the subject is the content
-            return None  # "He was told that ...": the subject is the addressee, the speaker unknown
+            if lemma not in NO_OBJECT_CONTENT | {"conclude"}:
+                # "Symbolic gestures were announced" (the subject is the content), "He was told
+                # that C" (the subject is the addressee): either way nobody is named as the speaker.
+                return "agentless", None, "", None
+            return None
         if subject is not None:
             if subject.lower_ == "it" and _is_passive(verb):
                 return "agentless", None, "", None
@@ -775,7 +838,7 @@ class ArticleRules:
             if subject.lower_ in ("there", "what") or subject.pos_ in ("VERB", "AUX", "SCONJ"):
                 return None
             return "source", subject, "", subject
-        # "The mayor was quoted by local radio as saying that C"
+        # "The minister was quoted by a regional paper as saying that C"
         if verb.dep_ == "pcomp" and verb.head.lower_ == "as" and verb.head.head.lemma_.lower() == "quote":
             quoted = verb.head.head
             speaker = _subject(quoted)
@@ -807,7 +870,7 @@ class ArticleRules:
         inherited = self._inherited_subject(verb)
         if inherited is not None:
             return "source", inherited, "", inherited
-        # "According to the Daily Courier, the army's general staff claimed ...": the parser
+        # "According to the Evening Ledger, the navy's command claimed ...": the parser
         # hangs the real subject on the outlet as an apposition.
         if verb.dep_ == "ROOT":
             for child in verb.children:
@@ -825,6 +888,9 @@ class ArticleRules:
         if _subject(verb) is not None or verb.dep_ not in ("parataxis", "ccomp", "advcl", "conj", "ROOT") or verb.i < 2:
             return None
         end = verb.i - 1
+        # "Marcel Lehel Lazar, 44, said": step back over an age set off by commas.
+        if end - 2 > verb.sent.start and self.doc[end].text == "," and self.doc[end - 1].like_num and self.doc[end - 2].text == ",":
+            end -= 3
         start = end
         while start > verb.sent.start and self.doc[start - 1].text not in (",", "—", "–") and end - start < 8:
             start -= 1
@@ -836,7 +902,7 @@ class ArticleRules:
         root = self.doc[end]
         while start <= root.head.i <= end and root.head.i != root.i:
             root = root.head
-        if root.left_edge.i < start or root.right_edge.i > end:
+        if root.left_edge.i < start or root.right_edge.i >= verb.i:
             return None
         return root
 
@@ -854,7 +920,7 @@ class ArticleRules:
                     return subject
         sent = verb.sent
         # The quotation that opens the sentence, and the noun phrase right after it.
-        closing = [q_end for q_start, q_end in self.quotes if q_end <= verb.idx and not self.text[sent.start_char : q_start].strip()]
+        closing = [q_end for q_start, q_end in self.quotes if sent.start_char <= q_start and q_end <= verb.idx and not self.text[sent.start_char : q_start].strip()]
         if not closing:
             return None
         after = self.doc.char_span(closing[0], verb.idx, alignment_mode="expand")
@@ -924,19 +990,45 @@ class ArticleRules:
             if child.dep_ == "advmod" and first < child.i < verb.i:
                 group.append(child)
         if verb.dep_ == "pcomp" and verb.head.lower_ == "as" and verb.head.head.lemma_.lower() == "quote":
-            # "was quoted (by local radio) as saying": one cue in two pieces.
+            # "was quoted (by a regional paper) as saying": one cue in two pieces.
             quoted = verb.head.head
             group.extend([quoted, verb.head] + [c for c in quoted.children if c.dep_ in ("auxpass", "aux", "neg")])
             first = min(t.i for t in group)
         group = sorted({t.i: t for t in group}.values(), key=lambda t: t.i)
-        # Annotators also take an adverb or a day right after the verb ("said Tuesday", "noted recently").
-        annotated = list(group)
-        for child in verb.children:
-            if child.dep_ in ("advmod", "npadvmod") and child.i in (verb.i + 1, verb.i - 1) and child.pos_ in ("ADV", "PROPN", "NOUN") and len(list(child.subtree)) == 1:
-                annotated.append(child)
+        annotated = list(group) + self._annotated_cue_words(verb, content_start)
         start = min(t.idx for t in group)
         end = max(t.idx + len(t.text) for t in group)
         return (start, end), " ".join(t.text for t in group), _contiguous_ranges(annotated)
+
+    def _annotated_cue_words(self, verb: Token, content_start: int) -> list[Token]:
+        """Words that annotators of attribution corpora (PolNeAR) mark as part of a verb cue
+        although the claim's cue leaves them out: an adverb or a time right after the verb
+        ("said Tuesday", "reported last month"), the medium ("said in a statement", "wrote on
+        Twitter"), a preposition opening the content ("said of", "talked about"), and the verb
+        that governs the cue ("refused to discuss", "went on to criticize")."""
+        words: list[Token] = []
+        for child in verb.children:
+            if child.i == verb.i + 1 or (child.i == verb.i - 1 and child.dep_ == "advmod"):
+                if child.dep_ == "advmod" and child.pos_ == "ADV" and len(list(child.subtree)) == 1:
+                    words.append(child)
+                elif child.dep_ == "npadvmod" and all(t.pos_ in ("PROPN", "NOUN", "NUM", "DET", "ADJ") for t in child.subtree):
+                    words.extend(child.subtree)
+                elif child.dep_ == "prep":
+                    target = next((c for c in child.children if c.dep_ == "pobj"), None)
+                    if child.lower_ in PHRASAL_PREPOSITIONS.get(verb.lemma_.lower(), ()):
+                        words.append(child)  # "pointed to", "voted against", "responded to"
+                    elif target is None and child.lower_ in ("about", "of", "on", "for", "as"):
+                        words.append(child)
+                    elif target is not None and target.lemma_.lower() in CUE_MEDIA:
+                        words.extend(child.subtree)
+                    elif child.i + 1 < len(self.doc) and self.doc[child.i + 1].idx == content_start:
+                        words.append(child)
+        head = verb.head
+        if verb.dep_ == "xcomp" and head.i < verb.i and head.pos_ in ("VERB", "AUX") and head.lemma_.lower() not in NOT_CUE_GOVERNORS:
+            words.append(head)
+            words.extend(c for c in head.children if c.dep_ in ("aux", "auxpass", "neg", "prt") and c.i < verb.i)
+            words.extend(c for c in verb.children if c.dep_ == "aux" and c.lower_ == "to")
+        return words
 
     # ------------------------------------------------------------ "according to", "in the words of", "per"
 
@@ -949,20 +1041,29 @@ class ArticleRules:
             pobj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
             cue_tokens = [token, to] if to is not None else []
             lemma = "according to"
-        elif lower == "in":
-            if self.doc[token.i + 3].lower_ != "of":
-                return
+        elif lower == "in" and token.i + 3 < len(self.doc) and self.doc[token.i + 2].lower_ == "words" and self.doc[token.i + 3].lower_ == "of":
             of = self.doc[token.i + 3]
             pobj = next((c for c in of.children if c.dep_ == "pobj"), None)
             cue_tokens = [token, self.doc[token.i + 1], self.doc[token.i + 2], of]
             lemma = "in the words of"
+        elif lower == "in":
+            # "In a new poll, Clinton leads by five points": a document that speaks, when the
+            # clause has no reporting verb of its own ("In a statement, the ministry said ...").
+            pobj = next((c for c in token.children if c.dep_ == "pobj"), None)
+            if pobj is None or pobj.lemma_.lower() not in EVIDENCE_NOUNS | DOCUMENT_NOUNS or pobj.lemma_.lower() in ("interview", "speech", "statement"):
+                return
+            head = token.head
+            if head.i in self._by_head or (head.lemma_.lower() in self.cues and self.cues[head.lemma_.lower()].verb):
+                return
+            cue_tokens = [token]
+            lemma = "in"
         else:  # a leading "Per the ministry, ..."
             pobj = next((c for c in token.children if c.dep_ == "pobj"), None)
             if pobj is None or not any(t.lower_ == "," for t in self.doc[pobj.right_edge.i + 1 : pobj.right_edge.i + 2]):
                 return
             cue_tokens = [token]
             lemma = "per"
-        info = self.cues.get(lemma)
+        info = self.cues.get(lemma if lemma != "in" else "according to")
         if pobj is None or info is None:
             return
         phrase = {t.i for t in token.subtree} | {t.i for t in cue_tokens}
@@ -1140,6 +1241,15 @@ class ArticleRules:
                 if pcomp is not None:
                     content = list(pcomp.subtree)
                     break
+        claim_type = "nominal"
+        if not content and info.objects:
+            # "Trump's attacks on Clinton", "her support for the deal": a position, not a statement.
+            for child in noun.children:
+                if child.dep_ == "prep" and child.lower_ in ("of", "on", "about", "for", "to", "against") and child.i > noun.i:
+                    target = next((c for c in child.children if c.dep_ in ("pobj", "pcomp")), None)
+                    if target is not None and (owner is None or target.i != owner.i):
+                        content, claim_type = list(target.subtree), "position"
+                        break
         if not content:
             return
         pieces = _pieces(self.text, content)
@@ -1147,7 +1257,7 @@ class ArticleRules:
             return
         found = Found(
             sentence_index=number,
-            claim_type="nominal",
+            claim_type=claim_type,
             quote_type=self._quote_type(pieces),
             attribution="source",
             cue_text=noun.text,
@@ -1164,7 +1274,7 @@ class ArticleRules:
             commitment=info.commitment,
             confidence=0.75,
             head=noun.i,
-            scored=info.scored,
+            scored=info.scored and claim_type not in UNSCORED_TYPES,
         )
         if not self._set_source(found, owner, owner):
             return
@@ -1173,7 +1283,7 @@ class ArticleRules:
     # ------------------------------------------------------------ headline colons
 
     def _headline(self, number: int, sent: Span) -> None:
-        """"Central bank chief: rate cuts are coming" (a speaker, a colon, what they say)."""
+        """"Port authority chief: fees will rise" (a speaker, a colon, what they say)."""
         colon = next((t for t in sent[:9] if t.text == ":"), None)
         if colon is None or colon.i == sent.start:
             return
@@ -1244,15 +1354,16 @@ class ArticleRules:
     def _source_ranges(self, token: Token) -> tuple[Range | None, Range | None]:
         """(mention without relative clauses, whole mention) of a source token."""
         relative = {t.i for c in token.children if c.dep_ in ("relcl", "acl", "case") for t in c.subtree}
+        # A clause set off by a comma deeper in the mention ("Oleg Voloshyn, who also ran ...").
+        relative |= {t.i for d in token.subtree if d.dep_ in ("relcl", "acl") and d.left_edge.i > 0 and self.doc[d.left_edge.i - 1].text == "," for t in d.subtree}
         core = _token_range(_run_around(token, relative))
         # The whole mention keeps appositions and restrictive modifiers ("a poll released
         # Wednesday") but not a clause set off by a comma ("Trump, who has 9 million followers"),
         # nor a clause that holds a cue ("a statement saying ...") or was hung on it by mistake.
         dropped: set[int] = set()
         for child in token.children:
-            comma = child.i > 0 and self.doc[child.left_edge.i - 1].text == ","
             holds_cue = any(t.lemma_.lower() in self.cues and t.pos_ in ("VERB", "AUX") for t in child.subtree if t.dep_ in ("acl", "relcl", "ccomp", "advcl") or t.i == child.i)
-            if child.dep_ in ("ccomp", "parataxis", "advcl") or (child.dep_ in ("relcl", "acl") and (comma or holds_cue)):
+            if child.dep_ in ("ccomp", "parataxis", "advcl") or (child.dep_ in ("relcl", "acl") and holds_cue):
                 dropped.update(t.i for t in child.subtree)
         whole = _token_range(_run_around(token, dropped))
         core_piece = trim(self.text, *core) if core else None
@@ -1381,47 +1492,62 @@ class ArticleRules:
         return mention, 1.0
 
     def _nearest(self, position: int, *, person: bool) -> str:
-        candidates: list[tuple[int, str]] = []
-        sources = [f for f in self.found if f.source_range is not None and f.source_range[0] < position and f.source_surface]
-        for earlier in sources:
-            if earlier.source_surface.lower() in PERSON_PRONOUNS | GROUP_PRONOUNS:
-                text = earlier.source_text
-                is_person = earlier.source_surface.lower() in PERSON_PRONOUNS
+        """The latest source, or named subject, before ``position`` that is (or is not) a person."""
+        best_source: tuple[int, str] | None = None
+        covered: list[Range] = []
+        for earlier in self.found:
+            if earlier.source_range is None or earlier.source_range[0] >= position or not earlier.source_surface:
+                continue
+            covered.append(earlier.source_range)
+            if best_source is not None and earlier.source_range[0] <= best_source[0]:
+                continue
+            if self._person_flag(earlier) == person:
+                best_source = (earlier.source_range[0], earlier.source_text)
+        for start, text, is_person in reversed(self._subject_entities):
+            if start >= position or is_person != person:
+                continue
+            if best_source is not None and start <= best_source[0]:
+                break
+            if any(s <= start < e for s, e in covered):
+                continue
+            return text
+        return best_source[1] if best_source else ""
+
+    def _person_flag(self, found: Found) -> bool:
+        """Whether a found source is a person (computed once per source)."""
+        key = id(found)
+        if key not in self._person_cache:
+            surface = found.source_surface.lower()
+            if surface in PERSON_PRONOUNS | GROUP_PRONOUNS:
+                self._person_cache[key] = surface in PERSON_PRONOUNS
             else:
-                text = earlier.source_text
-                is_person = self._is_person(earlier)
-            if is_person == person:
-                candidates.append((earlier.source_range[0], text))  # type: ignore[index]
-        covered = [(f.source_range[0], f.source_range[1]) for f in sources]  # type: ignore[index]
-        for ent in self._entities:
-            if ent.start_char >= position or any(s <= ent.start_char < e for s, e in covered):
-                continue
-            if (ent.label_ == "PERSON") != person:
-                continue
-            if not any(t.dep_ in ("nsubj", "nsubjpass") or t.head.dep_ in ("nsubj", "nsubjpass") for t in ent):
-                continue
-            candidates.append((ent.start_char, ent.text))
-        return max(candidates)[1] if candidates else ""
+                self._person_cache[key] = self._is_person(found)
+        return self._person_cache[key]
 
     def _is_person(self, found: Found) -> bool:
         if found.source_range is None:
             return False
         start, end = found.source_range
-        if any(ent.label_ == "PERSON" and start <= ent.start_char < end for ent in self._all_entities):
+        if any(ent.label_ == "PERSON" and start <= ent.start_char < end for ent in self._entities):
             return True
         return looks_like_a_person(found.source_surface)
 
     # ------------------------------------------------------------ floating quotes and the outlet's own claims
 
     def _covered(self, start: int, end: int, *, scored_only: bool = False) -> bool:
-        for f in self.found:
-            if scored_only and not f.scored:
-                continue
-            if any(s < end and start < e for s, e in f.content_spans):
-                return True
-            if f.cue_range and start <= f.cue_range[0] < end:
-                return True
-        return False
+        """Whether an attribution's content or cue falls in [start, end)."""
+        key = (len(self.found), scored_only)
+        if self._coverage_key != key:
+            mask = numpy.zeros(len(self.text) + 1, dtype=bool)
+            for f in self.found:
+                if scored_only and not f.scored:
+                    continue
+                for s, e in f.content_spans:
+                    mask[s:e] = True
+                if f.cue_range:
+                    mask[f.cue_range[0]] = True
+            self._coverage, self._coverage_key = mask, key
+        return bool(self._coverage[start:end].any())
 
     def _paragraph(self, position: int) -> int:
         low, high = 0, len(self._paragraph_starts)

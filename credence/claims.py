@@ -5,9 +5,11 @@ each role is found) and the parsing in :mod:`credence.attribution_parse` (a chea
 so that paragraphs that cannot hold an attribution skip the dependency parser). This module
 turns what the rules find into :class:`~credence.models.Claim` records:
 
-- one claim per attribution, with character offsets of its source, cue and content, the cue's
-  lemma, class and commitment from ``config/cues.yaml``, the stance, the channel (``via``) and
-  an extraction confidence;
+- one claim per attribution that carries a statement (attributions of cue classes marked
+  ``scored: false``, such as positions and questions, and negated cues are found but make no
+  claim), with character offsets of its source, cue and content, the cue's lemma, class and
+  commitment from ``config/cues.yaml``, the stance, the channel (``via``) and an extraction
+  confidence;
 - a quotation standing alone after an attributed one is a claim of the same speaker (its cue
   offsets are -1: it has no cue of its own);
 - declarative sentences with no attribution become the outlet's own assertions

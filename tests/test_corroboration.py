@@ -12,7 +12,7 @@ from credence.config import CorroborationSettings
 @pytest.mark.parametrize(
     ("text", "numbers"),
     [
-        ("at least 1,000 of the 11,000 soldiers", [1000.0, 11000.0]),
+        ("at least 2,000 of the 15,000 workers", [2000.0, 15000.0]),
         ("rates rose to 6.5% in 2026", [6.5]),
         ("the 2027 budget", []),
         ("no figure at all", []),
