@@ -237,13 +237,56 @@ class CorroborationSettings(_Strict):
     relation_model: str = ""
 
 
+class CalibrationSettings(_Strict):
+    """Monotone map from the model's probability to a calibrated one (`credence bench truth --write-calibration`)."""
+
+    method: Literal["none", "platt", "isotonic"] = "none"
+    # Platt: calibrated log-odds = slope x log-odds + intercept.
+    slope: float = Field(default=1.0, gt=0.0)
+    intercept: float = 0.0
+    # Isotonic: piecewise-linear through (x, y), both non-decreasing probabilities.
+    x: list[float] = Field(default_factory=list)
+    y: list[float] = Field(default_factory=list)
+    fitted_on: str = ""
+
+    @field_validator("x", "y")
+    @classmethod
+    def _monotone_probabilities(cls, values: list[float]) -> list[float]:
+        if any(not 0.0 <= value <= 1.0 for value in values) or any(b < a for a, b in zip(values, values[1:])):
+            raise ValueError("calibration points must be probabilities in [0, 1], in non-decreasing order")
+        return values
+
+    @field_validator("y")
+    @classmethod
+    def _same_length(cls, values: list[float], info) -> list[float]:  # type: ignore[no-untyped-def]
+        if len(values) != len(info.data.get("x", [])):
+            raise ValueError("calibration x and y must have the same number of points")
+        return values
+
+
 class ScoringSettings(_Strict):
-    support_weight: float = Field(default=1.0, ge=0.0)
-    contradict_weight: float = Field(default=1.2, ge=0.0)
+    # A further claim of an independence group already counted for a proposition weighs this much.
     same_group_factor: float = Field(default=0.1, ge=0.0, le=1.0)
+    # Weight of a claim by a party with a stake in the topic (registry `interested_in`).
+    interested_factor: float = Field(default=0.5, ge=0.0, le=1.0)
+    # A source stating an interested party's answer on at least echo_agreement of at least
+    # echo_min_questions questions of its cause joins the party's group on them.
+    echo_min_questions: int = Field(default=5, ge=1)
+    echo_agreement: float = Field(default=0.8, gt=0.0, le=1.0)
+    # A claim published this many days before the run date (as_of) weighs half.
+    half_life_days: float = Field(default=30.0, gt=0.0)
     single_source_cap: float = Field(default=0.75, ge=0.0, le=1.0)
     low_credibility: float = Field(default=0.45, ge=0.0, le=1.0)
     prior_clip: float = Field(default=0.02, gt=0.0, lt=0.5)
+    max_iterations: int = Field(default=50, ge=0, le=1000)
+    tolerance: float = Field(default=1e-4, gt=0.0)
+    # Learned reliability evidence carried across nights halves over this many days.
+    reliability_half_life_days: float = Field(default=180.0, gt=0.0)
+    # Weaken the priors' strength when sources with many judged claims stray from their priors
+    # more than that strength allows (an empirical-Bayes check of the registry), per connected
+    # component of sources and questions, never across unrelated claims.
+    adapt_prior_strength: bool = True
+    calibration: CalibrationSettings = CalibrationSettings()
 
 
 class ScoringConfig(_Strict):

@@ -165,7 +165,7 @@ def run_lock(out_dir: Path, *, wait_seconds: float = 0.0) -> Iterator[Path]:
 
 # ---------------------------------------------------------------- history
 
-HISTORY_TABLES = ("articles", "claims")
+HISTORY_TABLES = ("articles", "claims", "source_reliability")
 
 
 def history_partition(out_dir: Path, table: str, run_date: str) -> Path:

@@ -122,9 +122,9 @@ def _score_night(raw_dir: Path, out_dir: Path, run_date: date, config_dir: Path,
         update_progress_artifact(progress, progress=100.0)
         resolved = stages.resolve_sources([*claim_paths, context_claims], run_articles, config_dir, work_dir)
         corroborated = stages.corroborate_claims(resolved, run_articles, config_dir, work_dir, window_days=window_days)
-        scored = stages.score_claims(corroborated, config_dir, work_dir)
+        scored, learned = stages.score_claims(corroborated, config_dir, work_dir, out_dir, run_date)
         summary, summary_markdown, top_claims = stages.write_report(scored, run_articles, ledger_path, config_dir, staging, run_date)
-        history_tasks.save_history(run_articles, claim_paths, out_dir, config_dir, run_date)
+        history_tasks.save_history(run_articles, claim_paths, learned, out_dir, config_dir, run_date)
         run_dir = stages.publish_run(staging, out_dir / run_date.isoformat(), work_dir)
     stages.publish_artifacts(run_dir, summary_markdown, top_claims)
     logger.info(

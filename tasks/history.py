@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 from prefect import get_run_logger, task
 
-from credence import history, io, nlp
+from credence import history, io, nlp, reliability
 
 
 @task(name="plan-night", retries=2, retry_delay_seconds=2)
@@ -43,8 +43,9 @@ def plan_night(
 
 
 @task(name="save-history", retries=2, retry_delay_seconds=2)
-def save_history(run_articles_path: Path, claim_paths: list[Path], out_dir: Path, config_dir: Path, run_date: date) -> int:
-    """Store tonight's parsed articles and their claims under tonight's run date (replacing a rerun's)."""
+def save_history(run_articles_path: Path, claim_paths: list[Path], reliability_path: Path, out_dir: Path, config_dir: Path, run_date: date) -> int:
+    """Store tonight's parsed articles, their claims and the sources' learned reliabilities under
+    tonight's run date (replacing a rerun's)."""
     key = history.extraction_key(config_dir / "cues.yaml", nlp.pipeline_version())
     articles = io.read_parquet(run_articles_path)
     parsed = [io.read_parquet(path) for path in claim_paths]
@@ -55,4 +56,5 @@ def save_history(run_articles_path: Path, claim_paths: list[Path], out_dir: Path
     claims["extraction_key"] = key
     io.write_history(out_dir, "articles", run_date.isoformat(), tonight.reset_index(drop=True))
     io.write_history(out_dir, "claims", run_date.isoformat(), claims)
+    io.write_history(out_dir, reliability.HISTORY_TABLE, run_date.isoformat(), io.read_parquet(reliability_path))
     return len(tonight)

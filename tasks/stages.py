@@ -15,7 +15,7 @@ import pandas as pd
 from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-from credence import claims, config, corroboration, discovery, history, ingest, io, nlp, pipeline, reporting, scoring, sources
+from credence import claims, config, corroboration, discovery, history, ingest, io, nlp, pipeline, reliability, reporting, scoring, sources
 from credence.models import ARTICLE_COLUMNS, LEDGER_COLUMNS, RunSummary, with_known_columns_first
 
 
@@ -93,14 +93,22 @@ def corroborate_claims(resolved_path: Path, articles_path: Path, config_dir: Pat
 
 
 @task(name="score-claims")
-def score_claims(corroborated_path: Path, config_dir: Path, work_dir: Path) -> Path:
-    """Score every claim and explain the score."""
+def score_claims(corroborated_path: Path, config_dir: Path, work_dir: Path, out_dir: Path, run_date: date) -> tuple[Path, Path]:
+    """Score every claim as of the run date, from the source reliabilities learned on earlier
+    nights; return the scored claims and tonight's reliability rows (stored by save_history)."""
     settings = config.load_config(config_dir)
+    options = settings.scoring.scoring
+    # Only nights strictly before run_date are read, so a rerun of the date scores the same.
+    learned = io.read_history(out_dir, reliability.HISTORY_TABLE, before=run_date.isoformat())
+    learned = learned[reliability.HISTORY_COLUMNS] if len(learned) else None
+    state = reliability.current_state(learned, before=run_date, half_life_days=options.reliability_half_life_days)
     scored = scoring.score_claims(
-        io.read_parquet(corroborated_path), settings.scoring.scoring, authoritative=pipeline.authoritative_sources(settings)
+        io.read_parquet(corroborated_path), options, authoritative=pipeline.authoritative_sources(settings), reliability_state=state, as_of=run_date
     )
-    get_run_logger().info("Scored %d claims: %s", len(scored), scored["status"].value_counts().to_dict())
-    return io.write_parquet(work_dir / "scored.parquet", with_known_columns_first(scored))
+    history = reliability.update_reliability_state(learned, scored, run_date, half_life_days=options.reliability_half_life_days)
+    tonight = history[history["run_date"] == run_date.isoformat()].drop(columns="run_date").reset_index(drop=True)
+    get_run_logger().info("Scored %d claims as of %s: %s", len(scored), run_date, scored["status"].value_counts().to_dict())
+    return io.write_parquet(work_dir / "scored.parquet", with_known_columns_first(scored)), io.write_parquet(work_dir / "reliability.parquet", tonight)
 
 
 @task(name="write-report", retries=2, retry_delay_seconds=2)
