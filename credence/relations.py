@@ -3,9 +3,15 @@
 Every feature is symmetric in the two texts (a min and a max rather than "left" and
 "right"), so that the relation of two claims does not depend on which was read first.
 The features are the classic ones of paraphrase and stance work: TF-IDF cosines of words
-and character n-grams, overlap of words, stems, word n-grams, numbers and capitalised
-names, the idf mass left unmatched on each side, lengths, edit-based ratios, and
-negation, refutation and hedging cues.
+and word bigrams, overlap of stems, content words, stem n-grams, numbers and capitalised
+names, the idf mass left unmatched on each side, lengths, edit-based ratios (token LCS and
+rapidfuzz's token-sort, token-set and partial ratios), and negation, refutation and
+hedging cues.
+
+Texts are encoded once (:func:`encode`: tokens, stems, n-grams and cue counts as sparse
+matrices); a training set only fits idf weights (:func:`fit_weights`); features of any
+index pairs are then vectorised (:func:`pair_features`). A fitted model is a
+:class:`LinearModel`: plain numbers in JSON.
 """
 
 from __future__ import annotations

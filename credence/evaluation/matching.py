@@ -4,14 +4,14 @@ The data (``../shared/data/mrpc/msr_paraphrase_train.txt``, tab-separated ``Qual
 ``#1 ID``, ``#2 ID``, ``#1 String``, ``#2 String``) is read by path and never copied.
 
 The model is the one the pipeline uses to decide that two claims state the same thing: the
-symmetric pair features of :mod:`credence.relations` (TF-IDF cosines of words, word bigrams
-and character n-grams; overlap of stems, content words, n-grams, numbers and names; idf mass
+symmetric pair features of :mod:`credence.relations` (TF-IDF cosines of words and word
+bigrams; overlap of stems, content words, n-grams, numbers and names; idf mass
 left unmatched; lengths; edit ratios; negation, refutation and hedging cues), each also as
 log(1 + |x|), standardised, into an L2 logistic regression (C = 0.1), decision at 0.5.
 
 Split, fixed and documented: stratified 10-fold cross-validation of the file with
 ``StratifiedKFold(n_splits=10, shuffle=True, random_state=0)``; in each fold every idf
-(words, bigrams, character n-grams, stems) is fitted on the training pairs' sentences only.
+(words, word bigrams, stems) is fitted on the training pairs' sentences only.
 With ``--test PATH`` (a file in the same format, e.g. ``msr_paraphrase_test.txt``) the model
 is fitted on the whole ``--mrpc`` file and scored once on the test file instead.
 ``--save-model PATH`` writes the model fitted on the whole ``--mrpc`` file as JSON
