@@ -101,7 +101,9 @@ def _links(cell: object) -> list[str]:
 
 def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
     """Rows as dicts with missing values as None (templates and JSON both understand None)."""
-    return [{key: (None if _missing(value) else value) for key, value in row.items()} for row in frame.to_dict("records")]
+    # Columns as plain lists first: iterating Arrow-backed columns value by value is slow.
+    columns = {name: frame[name].tolist() for name in frame.columns}
+    return [{name: (None if _missing(value) else value) for name, value in zip(columns, row, strict=True)} for row in zip(*columns.values(), strict=True)] if len(frame) else []
 
 
 def _missing(value: object) -> bool:
@@ -284,10 +286,13 @@ def dispute_sides(claims: pd.DataFrame, *, depth: int = 2) -> list[dict[str, int
     agrees (both denials or neither). A claim already shown in a dispute seeds no other.
     """
     ids = claims["claim_id"].tolist()
-    support = dict(zip(ids, map(_links, claims["supporting_claim_ids"]), strict=True))
-    contradict = dict(zip(ids, map(_links, claims["contradicting_claim_ids"]), strict=True))
-    denies = dict(zip(ids, claims["stance"] == "deny", strict=True))
-    same_key: dict[str, list[str]] = {cid: [] for cid in ids}
+    support = dict(zip(ids, map(_links, claims["supporting_claim_ids"].tolist()), strict=True))
+    contradict = dict(zip(ids, map(_links, claims["contradicting_claim_ids"].tolist()), strict=True))
+    denies = dict(zip(ids, (claims["stance"] == "deny").tolist(), strict=True))
+    # Claims sharing a proposition or exclusive set: each claim names its groups, and a group
+    # is expanded once per walk (expanding it again could only re-add what it already added).
+    groups_of: dict[str, list[int]] = {cid: [] for cid in ids}
+    members_of: list[list[str]] = []
     for role in ("exclusive_set", "proposition"):
         key = optional_column(claims, role)
         if key:
@@ -295,7 +300,8 @@ def dispute_sides(claims: pd.DataFrame, *, depth: int = 2) -> list[dict[str, int
             for _, members in keyed.groupby(key)["claim_id"]:
                 if len(members) > 1:
                     for cid in members:
-                        same_key[cid].extend(other for other in members if other != cid)
+                        groups_of[cid].append(len(members_of))
+                    members_of.append(members.tolist())
     seeds = claims[claims["n_contradicting_groups"] > 0].assign(_deny=lambda f: f["stance"] == "deny")
     seeds = seeds.sort_values(["_deny", "published_at", "n_contradicting_groups", "claim_id"], ascending=[True, True, False, True])
     shown: set[str] = set()
@@ -304,6 +310,7 @@ def dispute_sides(claims: pd.DataFrame, *, depth: int = 2) -> list[dict[str, int
         if seed in shown:
             continue
         side: dict[str, int] = {}
+        expanded: set[int] = set()
         queue = deque([(seed, 0, 0)])
         while queue:
             cid, s, hops = queue.popleft()
@@ -314,7 +321,10 @@ def dispute_sides(claims: pd.DataFrame, *, depth: int = 2) -> list[dict[str, int
                 continue
             queue.extend((other, s, hops + 1) for other in support[cid])
             queue.extend((other, 1 - s, hops + 1) for other in contradict[cid])
-            queue.extend((other, s if denies[other] == denies[cid] else 1 - s, hops + 1) for other in same_key[cid])
+            for group in groups_of[cid]:
+                if group not in expanded:
+                    expanded.add(group)
+                    queue.extend((other, s if denies[other] == denies[cid] else 1 - s, hops + 1) for other in members_of[group] if other != cid)
         if len(set(side.values())) == 2:
             shown.update(side)
             result.append(side)
@@ -324,17 +334,22 @@ def dispute_sides(claims: pd.DataFrame, *, depth: int = 2) -> list[dict[str, int
 def _side(rows: pd.DataFrame, limit: int, lead: str = "") -> DisputeSide:
     """One side of a dispute: the lead claim first, then the most credible sources."""
     affiliations = rows["source_affiliation"].fillna("").astype(str)
-    ranked: list[tuple[bool, float, str, int, dict[str, object]]] = []
     # Syndicated copies repeat one statement: show it once, with every outlet that carried it.
-    for _, group in rows.groupby([rows["source_id"], rows["content"].str.lower().str.split().str.join(" ")], sort=False):
-        group = group.sort_values("published_at")
-        first = {k: (None if _missing(v) else v) for k, v in group.iloc[0].to_dict().items()}
-        first["outlets"] = ", ".join(dict.fromkeys(group["outlet"].astype(str)))
-        first["copies"] = len(group)
-        ranked.append((lead not in set(group["claim_id"]), -float(first["credibility"]), str(first["published_at"]), len(ranked), first))
-    ranked.sort(key=lambda item: item[:4])
+    ordered = rows.assign(_statement=rows["content"].str.lower().str.split().str.join(" ")).sort_values("published_at", kind="stable")
+    keys = ["source_id", "_statement"]
+    firsts = ordered.drop_duplicates(keys).assign(_position=lambda frame: range(len(frame)))
+    lead_rows = ordered[ordered["claim_id"] == lead]
+    is_lead = firsts.set_index(keys).index.isin(lead_rows.set_index(keys).index) if len(lead_rows) else False
+    shown = firsts.assign(_not_lead=~is_lead if len(lead_rows) else True, _credibility=-firsts["credibility"].astype(float))
+    shown = shown.sort_values(["_not_lead", "_credibility", "published_at", "_position"], kind="stable").head(limit)
+    claims = []
+    for first in _records(shown.drop(columns=["_not_lead", "_credibility", "_position", "_statement"])):
+        copies = ordered[(ordered["source_id"] == first["source_id"]) & (ordered["_statement"] == " ".join(str(first["content"]).lower().split()))]
+        first["outlets"] = ", ".join(dict.fromkeys(copies["outlet"].astype(str)))
+        first["copies"] = len(copies)
+        claims.append(first)
     return DisputeSide(
-        claims=[item[4] for item in ranked[:limit]],
+        claims=claims,
         groups=int(rows["independence_group"].nunique()),
         one_affiliation=affiliations.iloc[0] if affiliations.nunique() == 1 and affiliations.iloc[0] else "",
     )
@@ -350,7 +365,7 @@ def disputes(claims: pd.DataFrame, *, limit: int = 20, per_side: int = 8) -> lis
         return []
     frame = with_credibility(claims)
     frame.index = pd.Index(frame["claim_id"].to_numpy())
-    result = []
+    ranked = []
     for component in dispute_sides(claims):
         rows = frame.loc[list(component)]
         sides = rows["claim_id"].map(component)
@@ -359,21 +374,28 @@ def disputes(claims: pd.DataFrame, *, limit: int = 20, per_side: int = 8) -> lis
         first, second = (zero, one) if deny_share[0] <= deny_share[1] else (one, zero)
         asserting = first[first["stance"] != "deny"]
         headline = (asserting if len(asserting) else first).sort_values(["published_at", "claim_id"]).iloc[0]
-        result.append(Dispute(
+        denied = bool((second["stance"] == "deny").any())
+        shared = len(set(first["independence_group"]) & set(second["independence_group"]))
+        weaker = min(first["independence_group"].nunique(), second["independence_group"].nunique())
+        # Explicit denials first (what readers most need to see); then most independent groups
+        # on the weaker side; then disputes between distinct groups (a group on both sides is
+        # more likely a matching error than a disagreement); then the busiest.
+        order = (not denied, -weaker, shared, -len(rows), str(headline["story_id"]), str(headline["published_at"]))
+        ranked.append((order, headline, first, second, denied, shared, len(rows)))
+    ranked.sort(key=lambda item: item[0])
+    # Only the disputes shown are laid out side by side (the costly part on a busy night).
+    return [
+        Dispute(
             story_id=str(headline["story_id"]),
             headline={k: (None if _missing(v) else v) for k, v in headline.to_dict().items()},
             supports=_side(first, per_side, lead=str(headline["claim_id"])),
             contradicts=_side(second, per_side),
-            size=len(rows),
-            shared_groups=len(set(first["independence_group"]) & set(second["independence_group"])),
-            denied=bool((second["stance"] == "deny").any()),
-        ))
-    # Explicit denials first (what readers most need to see); then most independent groups on
-    # the weaker side; then disputes between distinct groups (a group on both sides is more
-    # likely a matching error than a disagreement); then the busiest.
-    result.sort(key=lambda d: (not d.denied, -min(d.supports.groups, d.contradicts.groups), d.shared_groups, -d.size,
-                               d.story_id, str(d.headline["published_at"])))
-    return result[:limit]
+            size=size,
+            shared_groups=shared,
+            denied=denied,
+        )
+        for _, headline, first, second, denied, shared, size in ranked[:limit]
+    ]
 
 
 # --- what changed since the previous run, and trends over past runs --------------------------
@@ -507,10 +529,11 @@ def highlight_runs(text: str, spans: Iterable[tuple[int, int, str, str]]) -> lis
 
 def claim_spans(claims: pd.DataFrame) -> list[tuple[int, int, str, str]]:
     """The source, cue and content spans of an article's claims, for highlight_runs."""
+    kinds = ("source", "cue", "content")
+    columns = [claims[f"{kind}_{end}"].astype(int).tolist() for kind in kinds for end in ("start", "end")]
     spans = []
-    for row in claims.itertuples():
-        for kind in ("source", "cue", "content"):
-            spans.append((int(getattr(row, f"{kind}_start")), int(getattr(row, f"{kind}_end")), kind, str(row.claim_id)))
+    for claim_id, *offsets in zip(claims["claim_id"].astype(str).tolist(), *columns, strict=True):
+        spans.extend((offsets[2 * index], offsets[2 * index + 1], kind, claim_id) for index, kind in enumerate(kinds))
     return spans
 
 

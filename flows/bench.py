@@ -9,6 +9,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import tempfile
 import time
 from datetime import date
@@ -31,13 +32,20 @@ def _stage_seconds(since: float) -> dict[str, float]:
     from prefect.client.orchestration import get_client
 
     totals = dict.fromkeys(STAGES, 0.0)
+    page = 200  # the most the API returns at once
     with get_client(sync_client=True) as client:
-        for task_run in client.read_task_runs(limit=10_000):
-            if task_run.start_time is None or task_run.start_time.timestamp() < since:
-                continue
-            name = task_run.name.rsplit("-", 1)[0]
-            if name in totals:
-                totals[name] += task_run.total_run_time.total_seconds()
+        offset = 0
+        while True:
+            task_runs = client.read_task_runs(limit=page, offset=offset)
+            for task_run in task_runs:
+                if task_run.start_time is None or task_run.start_time.timestamp() < since:
+                    continue
+                name = task_run.name.rsplit("-", 1)[0]
+                if name in totals:
+                    totals[name] += task_run.total_run_time.total_seconds()
+            if len(task_runs) < page:
+                break
+            offset += page
     return {name: round(seconds, 3) for name, seconds in totals.items()}
 
 
@@ -91,6 +99,8 @@ def run(arguments: argparse.Namespace) -> int:
     print(_render(table))
     if arguments.json:
         arguments.json.write_text(json.dumps(table, indent=2) + "\n", encoding="utf-8")
+    if not arguments.keep:
+        shutil.rmtree(workspace, ignore_errors=True)  # a 100k corpus and its outputs take gigabytes
     return 0
 
 
