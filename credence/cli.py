@@ -44,14 +44,15 @@ def _run(arguments: argparse.Namespace) -> int:
         config_dir=arguments.config_dir,
         window_days=arguments.window_days,
     )
-    print(f"Report: {Path(run_dir) / 'report.html'}")
+    print(f"Report: {run_dir.rstrip('/')}/report.html")
     return 0
 
 
 def _add_run(commands: argparse._SubParsersAction) -> None:
     run = commands.add_parser("run", help="run the score-articles flow once (Prefect embedded mode)")
-    run.add_argument("--raw-dir", type=Path, default=io.DEFAULT_RAW_DIR, help="folder of input articles (default: data/raw)")
-    run.add_argument("--out-dir", type=Path, default=io.DEFAULT_OUT_DIR, help="folder for run outputs (default: data/processed)")
+    # Text, not Path: a Path would fold an fsspec URL's "s3://" into "s3:/".
+    run.add_argument("--raw-dir", default=str(io.DEFAULT_RAW_DIR), help="folder or fsspec URL of input articles (default: data/raw)")
+    run.add_argument("--out-dir", default=str(io.DEFAULT_OUT_DIR), help="folder or fsspec URL for run outputs (default: data/processed)")
     run.add_argument("--config-dir", type=Path, default=io.DEFAULT_CONFIG_DIR, help="folder of the YAML configuration (default: config)")
     run.add_argument("--date", type=date.fromisoformat, default=None, help="run date YYYY-MM-DD (default: today, UTC)")
     run.add_argument("--window-days", type=int, default=7, help="corroboration window in days (default: 7)")

@@ -51,6 +51,14 @@ def test_a_remote_object_with_a_hostile_name_stops_the_pull(tmp_path):
     assert not (tmp_path.parent / "escape.txt").exists()
 
 
+def test_the_run_command_keeps_urls_whole():
+    """`credence run --raw-dir s3://...` reaches the flow as the URL (a Path would make it s3:/...)."""
+    from credence import cli
+
+    arguments = cli.build_parser().parse_args(["run", "--raw-dir", "s3://bucket/raw", "--out-dir", "memory://out"])
+    assert (arguments.raw_dir, arguments.out_dir) == ("s3://bucket/raw", "memory://out")
+
+
 def test_local_paths_are_not_urls():
     assert storage.is_url("s3://bucket/raw") and storage.is_url("file:///tmp/raw")
     assert not storage.is_url("data/raw") and not storage.is_url(Path("/tmp/raw"))
