@@ -57,27 +57,18 @@ def cue_table(lexicon: CueLexicon) -> dict[str, CueInfo]:
     nouns separately, so "claim" can be a strong verb and a strong noun)."""
     table: dict[str, CueInfo] = {}
     for name, cue_class in lexicon.classes.items():
-        for lemma in cue_class.lemmas:
-            key = lemma.lower()
-            existing = table.get(key)
-            if existing is None:
-                table[key] = CueInfo(name, cue_class.stance, cue_class.commitment, verb=True, noun=False, objects=cue_class.objects, scored=cue_class.scored)
-            elif not existing.verb:
-                table[key] = replace(existing, verb=True)
-        for noun in cue_class.nouns:
-            key = noun.lower()
-            existing = table.get(key)
-            if existing is None:
-                table[key] = CueInfo(name, cue_class.stance, cue_class.commitment, verb=False, noun=True, scored=cue_class.scored)
-            elif not existing.noun:
-                table[key] = replace(existing, noun=True)
-        for adjective in cue_class.adjectives:
-            key = adjective.lower()
-            existing = table.get(key)
-            if existing is None:
-                table[key] = CueInfo(name, cue_class.stance, cue_class.commitment, verb=False, adjective=True, scored=cue_class.scored)
-            elif not existing.adjective:
-                table[key] = replace(existing, adjective=True)
+        for part, words in (("verb", cue_class.lemmas), ("noun", cue_class.nouns), ("adjective", cue_class.adjectives)):
+            for word in words:
+                key = word.lower()
+                existing = table.get(key)
+                if existing is None:
+                    # Only verbs take a noun-phrase object as content (positions: "endorsed X").
+                    table[key] = CueInfo(
+                        name, cue_class.stance, cue_class.commitment, verb=part == "verb", noun=part == "noun",
+                        adjective=part == "adjective", objects=cue_class.objects and part == "verb", scored=cue_class.scored,
+                    )
+                elif not getattr(existing, part):
+                    table[key] = replace(existing, **{part: True})
     return table
 
 
