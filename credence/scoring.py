@@ -447,12 +447,13 @@ def infer(
         live_record = active[component]
         live_claim = live_record[source]
         own_logit = logit(reliability, settings.prior_clip)[source]
-        # Each claim is judged right with the probability its source's reliability and the other
-        # groups' evidence give it (an EM step). Judges below even odds count as no evidence here:
+        # Each claim is judged right with the probability its own term (its source's reliability
+        # and the AccuVote answer bonus) and the other groups' evidence give it (an EM step).
+        # Judges below even odds count as no evidence here:
         # letting a poor source's agreement condemn a claim lets whole blocs talk each other down.
         judges = base * np.maximum(own_logit + bonus, 0.0)
         _, judged_others, judged_competition, _ = _terms(evidence, judges, pair, edge_factor)
-        right = sigmoid(own_logit + judged_others + judged_competition)
+        right = sigmoid(own_logit + bonus + judged_others + judged_competition)
         judged = np.where(live_claim, sigmoid(judged_others + judged_competition), judged)
         evidence_for = np.where(live_claim, evidence_weight * right, evidence_for)
         evidence_against = np.where(live_claim, evidence_weight * (1.0 - right), evidence_against)
