@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import math
 import re
 from collections import deque
@@ -21,6 +20,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import jinja2
+import orjson
 import pandas as pd
 from markupsafe import Markup
 
@@ -144,8 +144,8 @@ def with_credibility(claims: pd.DataFrame) -> pd.DataFrame:
 
 def claims_jsonl(claims: pd.DataFrame) -> str:
     """One JSON object per claim and line (UTF-8, missing values as null)."""
-    lines = [json.dumps(row, ensure_ascii=False, default=str, allow_nan=False) for row in _records(claims)]
-    return "".join(line + "\n" for line in lines)
+    # orjson: several times the standard library's speed on a night's hundred megabytes.
+    return b"".join(orjson.dumps(row, default=str, option=orjson.OPT_APPEND_NEWLINE) for row in _records(claims)).decode("utf-8")
 
 
 def top_claims(claims: pd.DataFrame, limit: int = 20) -> list[dict[str, object]]:
@@ -319,12 +319,13 @@ def dispute_sides(claims: pd.DataFrame, *, depth: int = 2) -> list[dict[str, int
             side[cid] = s
             if hops == depth:
                 continue
-            queue.extend((other, s, hops + 1) for other in support[cid])
-            queue.extend((other, 1 - s, hops + 1) for other in contradict[cid])
+            # A claim already placed keeps its side (breadth first: the nearest link decides).
+            queue.extend((other, s, hops + 1) for other in support[cid] if other not in side)
+            queue.extend((other, 1 - s, hops + 1) for other in contradict[cid] if other not in side)
             for group in groups_of[cid]:
                 if group not in expanded:
                     expanded.add(group)
-                    queue.extend((other, s if denies[other] == denies[cid] else 1 - s, hops + 1) for other in members_of[group] if other != cid)
+                    queue.extend((other, s if denies[other] == denies[cid] else 1 - s, hops + 1) for other in members_of[group] if other not in side)
         if len(set(side.values())) == 2:
             shown.update(side)
             result.append(side)
@@ -335,18 +336,25 @@ def _side(rows: pd.DataFrame, limit: int, lead: str = "") -> DisputeSide:
     """One side of a dispute: the lead claim first, then the most credible sources."""
     affiliations = rows["source_affiliation"].fillna("").astype(str)
     # Syndicated copies repeat one statement: show it once, with every outlet that carried it.
-    ordered = rows.assign(_statement=rows["content"].str.lower().str.split().str.join(" ")).sort_values("published_at", kind="stable")
+    # The choosing works on a few columns; only the shown claims' full rows are taken.
+    narrow = rows[["claim_id", "source_id", "content", "outlet", "published_at", "credibility"]].reset_index(drop=True)
+    ordered = narrow.assign(_statement=narrow["content"].str.lower().str.split().str.join(" ")).sort_values("published_at", kind="stable")
     keys = ["source_id", "_statement"]
     firsts = ordered.drop_duplicates(keys).assign(_position=lambda frame: range(len(frame)))
     lead_rows = ordered[ordered["claim_id"] == lead]
     is_lead = firsts.set_index(keys).index.isin(lead_rows.set_index(keys).index) if len(lead_rows) else False
     shown = firsts.assign(_not_lead=~is_lead if len(lead_rows) else True, _credibility=-firsts["credibility"].astype(float))
     shown = shown.sort_values(["_not_lead", "_credibility", "published_at", "_position"], kind="stable").head(limit)
+    # Only the few shown statements need their copies: look them up in three columns, not all.
+    carried = ordered[[*keys, "outlet"]]
+    carried = carried[carried.set_index(keys).index.isin(shown.set_index(keys).index)]
+    outlets_of = {key: [str(outlet) for outlet in group["outlet"]] for key, group in carried.groupby(keys, sort=False)}
     claims = []
-    for first in _records(shown.drop(columns=["_not_lead", "_credibility", "_position", "_statement"])):
-        copies = ordered[(ordered["source_id"] == first["source_id"]) & (ordered["_statement"] == " ".join(str(first["content"]).lower().split()))]
-        first["outlets"] = ", ".join(dict.fromkeys(copies["outlet"].astype(str)))
-        first["copies"] = len(copies)
+    full = rows.iloc[shown.index.to_numpy()]
+    for first, key in zip(_records(full), zip(shown["source_id"], shown["_statement"], strict=True), strict=True):
+        outlets = outlets_of.get(key, [])
+        first["outlets"] = ", ".join(dict.fromkeys(outlets))
+        first["copies"] = len(outlets)
         claims.append(first)
     return DisputeSide(
         claims=claims,
@@ -365,9 +373,11 @@ def disputes(claims: pd.DataFrame, *, limit: int = 20, per_side: int = 8) -> lis
         return []
     frame = with_credibility(claims)
     frame.index = pd.Index(frame["claim_id"].to_numpy())
+    # Ranking needs five columns; the full rows are taken only for the disputes shown.
+    narrow = frame[["claim_id", "stance", "independence_group", "published_at", "story_id"]]
     ranked = []
     for component in dispute_sides(claims):
-        rows = frame.loc[list(component)]
+        rows = narrow.loc[list(component)]
         sides = rows["claim_id"].map(component)
         zero, one = rows[sides == 0], rows[sides == 1]
         deny_share = [(part["stance"] == "deny").mean() for part in (zero, one)]
@@ -394,7 +404,10 @@ def disputes(claims: pd.DataFrame, *, limit: int = 20, per_side: int = 8) -> lis
             shared_groups=shared,
             denied=denied,
         )
-        for _, headline, first, second, denied, shared, size in ranked[:limit]
+        for _, headline, first, second, denied, shared, size in (
+            (order, frame.loc[headline["claim_id"]], frame.loc[first.index], frame.loc[second.index], denied, shared, size)
+            for order, headline, first, second, denied, shared, size in ranked[:limit]
+        )
     ]
 
 
@@ -527,14 +540,15 @@ def highlight_runs(text: str, spans: Iterable[tuple[int, int, str, str]]) -> lis
     return [paragraph for paragraph in paragraphs if paragraph]
 
 
-def claim_spans(claims: pd.DataFrame) -> list[tuple[int, int, str, str]]:
-    """The source, cue and content spans of an article's claims, for highlight_runs."""
+def claim_spans(claims: Iterable[dict[str, object]]) -> list[tuple[int, int, str, str]]:
+    """The source, cue and content spans of an article's claims (records), for highlight_runs."""
     kinds = ("source", "cue", "content")
-    columns = [claims[f"{kind}_{end}"].astype(int).tolist() for kind in kinds for end in ("start", "end")]
-    spans = []
-    for claim_id, *offsets in zip(claims["claim_id"].astype(str).tolist(), *columns, strict=True):
-        spans.extend((offsets[2 * index], offsets[2 * index + 1], kind, claim_id) for index, kind in enumerate(kinds))
-    return spans
+    return [
+        (int(claim[f"{kind}_start"]), int(claim[f"{kind}_end"]), kind, str(claim["claim_id"]))  # type: ignore[call-overload]
+        for claim in claims
+        for kind in kinds
+        if claim[f"{kind}_start"] is not None and claim[f"{kind}_end"] is not None
+    ]
 
 
 # --- the report -------------------------------------------------------------------------------
@@ -588,14 +602,18 @@ def build_report_data(
     all_claims = frame.sort_values(["story_id", "published_at", "article_id", "content_start"])
     article_views = []
     shown_articles = articles.sort_values(["published_at", "article_id"]).head(max_articles)
-    by_article = dict(tuple(frame.groupby("article_id"))) if len(frame) else {}
+    # One conversion of the shown articles' claims to records, then grouped (not one per article).
+    shown_claims = frame[frame["article_id"].isin(shown_articles["article_id"])].sort_values(["article_id", "content_start"], kind="stable")
+    by_article: dict[object, list[dict[str, object]]] = {}
+    for record in _records(shown_claims):
+        by_article.setdefault(record["article_id"], []).append(record)
     for article in _records(shown_articles):
-        article_claims = by_article.get(article["article_id"], frame.iloc[0:0]).sort_values("content_start")
+        article_claims = by_article.get(article["article_id"], [])
         article_views.append({
             **article,
             "safe_url": safe_url(str(article["url"] or "")),
             "runs": highlight_runs(str(article["text"] or ""), claim_spans(article_claims)),
-            "claims": _records(article_claims),
+            "claims": article_claims,
         })
     source_rows = _records(sources)
     for row in source_rows:
