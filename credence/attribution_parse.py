@@ -33,6 +33,7 @@ PARSE_ONLY = ("parser", "ner")
 # Paragraphs sent to spaCy at once; with several processes a chunk should be large, since
 # each nlp.pipe call starts its workers anew.
 CHUNK_ARTICLES = 64
+MIN_PARAGRAPHS_PER_PROCESS = 100
 _PARAGRAPH = re.compile(r"[^\n]*(?:\n+|$)")
 _WORD = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
 _SENTENCE_END = frozenset({".", "!", "?", "…"})
@@ -140,9 +141,12 @@ def _parse_chunk(texts: Sequence[str], nlp: Language, words: frozenset[str] | No
         heavy_flags = [[may_attribute(part, words) for part in parts] for parts in pieces]
     heavy = [part for parts, flags in zip(pieces, heavy_flags, strict=True) for part, flag in zip(parts, flags, strict=True) if flag]
     light = [part for parts, flags in zip(pieces, heavy_flags, strict=True) for part, flag in zip(parts, flags, strict=True) if not flag]
-    heavy_docs = iter(list(nlp.pipe(heavy, batch_size=batch_size, n_process=n_process)))
+    # Extra processes pay off only with enough paragraphs to share out (each starts by forking).
+    processes = n_process if len(heavy) >= MIN_PARAGRAPHS_PER_PROCESS * n_process else 1
+    heavy_docs = iter(list(nlp.pipe(heavy, batch_size=batch_size, n_process=processes)))
     disabled = [name for name in PARSE_ONLY if name in nlp.pipe_names]
-    light_docs = iter([_mark_unparsed(doc) for doc in nlp.pipe(light, batch_size=batch_size, n_process=n_process, disable=disabled)])
+    # The tagger alone is cheap: more processes would cost more to start than they save.
+    light_docs = iter([_mark_unparsed(doc) for doc in nlp.pipe(light, batch_size=batch_size, disable=disabled)])
     docs = []
     for text, parts, flags in zip(texts, pieces, heavy_flags, strict=True):
         segment_docs = [next(heavy_docs) if flag else next(light_docs) for flag in flags]

@@ -179,11 +179,12 @@ def split_claims(
     lexicon: CueLexicon,
     nlp: Language,
     batch_size: int = 32,
+    n_process: int = 1,
 ) -> list[Claim]:
-    """Parse articles in batches and extract their claims."""
+    """Parse articles in batches (``n_process`` spaCy processes) and extract their claims."""
     cues = cue_table(lexicon)
     claims: list[Claim] = []
-    docs = parse_articles((article.text for article in articles), nlp=nlp, cues=cues, batch_size=batch_size)
+    docs = parse_articles((article.text for article in articles), nlp=nlp, cues=cues, batch_size=batch_size, n_process=n_process)
     for article, doc in zip(articles, docs, strict=True):
         claims.extend(extract_claims(doc, article_id=article.article_id, outlet=article.outlet, cues=cues))
     return claims

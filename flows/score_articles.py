@@ -35,6 +35,9 @@ class RunOptions(BaseModel):
     batch_size: int = Field(500, ge=1, le=100_000, description="Articles parsed per task run: fewer, longer tasks when larger.")
     dask_address: str = Field("", description="Address of an existing Dask scheduler (tcp://host:8786); empty starts a local cluster.")
     dask_workers: int = Field(2, ge=1, le=256, description="Worker processes of the local Dask cluster (ignored with an address).")
+    parse_processes: int = Field(
+        0, ge=0, le=256, description="spaCy processes parsing each batch; 0: one per core with the threads runner, one per Dask worker with dask."
+    )
     lock_wait_seconds: float = Field(0.0, ge=0.0, le=86_400.0, description="How long to wait for another run on the same output folder before stopping.")
 
 
@@ -48,6 +51,16 @@ def _task_runner(choice: TaskRunnerChoice, options: RunOptions):  # type: ignore
     # One worker thread: spaCy's pipeline is shared by the threads of a process, and parsing is
     # CPU-bound under the GIL anyway; scale out with Dask processes instead.
     return ThreadPoolTaskRunner(max_workers=1)
+
+
+def parse_processes(options: RunOptions, runner: TaskRunnerChoice) -> int:
+    """spaCy processes per parse batch: as asked, else one per core for the threads runner's
+    one thread, and one with Dask (its worker processes are the parallelism there)."""
+    if options.parse_processes:
+        return options.parse_processes
+    if runner == "dask":
+        return 1
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 @flow(name="score-articles", version="0.2.0")
@@ -76,6 +89,7 @@ def score_articles(
     - options: batch size, Dask cluster, and how long to wait for a concurrent run's lock.
     """
     night = _score_night.with_options(task_runner=_task_runner(task_runner, options))
+    options = options.model_copy(update={"parse_processes": parse_processes(options, task_runner)})
     run_date = run_date or datetime.now(UTC).date()
     if not storage.is_url(raw_dir) and not storage.is_url(out_dir):
         return str(night(Path(raw_dir), Path(out_dir), run_date, Path(config_dir), window_days, options))
@@ -110,7 +124,7 @@ def _score_night(raw_dir: Path, out_dir: Path, run_date: date, config_dir: Path,
             articles_path, ledger_path, out_dir, config_dir, work_dir, run_date, window_days=window_days, batch_size=options.batch_size
         )
         progress = create_progress_artifact(progress=0.0, key="credence-parse-progress", description="Parsing tonight's articles")
-        futures = [stages.split_claims.submit(batch, config_dir, out_dir / ".cache") for batch in batches]
+        futures = [stages.split_claims.submit(batch, config_dir, out_dir / ".cache", options.parse_processes) for batch in batches]
         claim_paths = []
         # The same progress on a terminal (`credence run`, `make run`); silent in a worker's log.
         with Progress(transient=True, disable=not sys.stderr.isatty()) as terminal:

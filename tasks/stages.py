@@ -53,12 +53,12 @@ def _parse_cache_key(context: object, parameters: dict[str, object]) -> str | No
 # Parsing is the expensive step: a retried or rerun flow takes a batch's claims from Prefect's
 # cache (keyed by the batch's article ids and the extractor) instead of parsing it again.
 @task(name="split-claims", cache_key_fn=_parse_cache_key, persist_result=True, result_serializer="json", cache_expiration=timedelta(days=30))
-def split_claims(batch_path: Path, config_dir: Path, cache_dir: Path) -> str:
-    """Parse one batch of articles and extract its claims; return the claims file."""
+def split_claims(batch_path: Path, config_dir: Path, cache_dir: Path, processes: int = 1) -> str:
+    """Parse one batch of articles with ``processes`` spaCy processes and extract its claims; return the claims file."""
     settings = config.load_config(config_dir)
     batch = io.read_parquet(batch_path)
     articles = [ingest.Article(**row) for row in batch[ARTICLE_COLUMNS].to_dict("records")]
-    extracted = claims.split_claims(articles, lexicon=settings.cues, nlp=nlp.load_pipeline())
+    extracted = claims.split_claims(articles, lexicon=settings.cues, nlp=nlp.load_pipeline(), n_process=processes)
     get_run_logger().info("Batch %s: %d articles, %d claims", batch_path.name, len(articles), len(extracted))
     return str(io.write_parquet(_claims_cache_file(batch_path, config_dir, cache_dir), claims.claims_frame(extracted)))
 

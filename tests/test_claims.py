@@ -285,6 +285,29 @@ def test_split_claims_equals_claims_of_a_full_parse(english, settings):
     assert [(c.source_text, c.cue, c.content) for c in parsed] == [(c.source_text, c.cue, c.content) for c in filtered]
 
 
+def test_parsing_in_two_processes_gives_the_same_claims(english, settings, monkeypatch):
+    """spaCy's worker processes parse exactly as the main process does; the order is kept."""
+    monkeypatch.setattr(attribution_parse, "MIN_PARAGRAPHS_PER_PROCESS", 1)
+    cues = claims.cue_table(settings.cues)
+    texts = [
+        "Officials said the dam was safe.\n\n“We are watching it closely,” the governor added.\n",
+        "The port closed early on Monday.\n\nThe union denied that workers had been hurt.\n",
+        "According to the ministry, prices will rise. Analysts estimated growth at 2 percent.\n",
+    ]
+
+    def extracted(n_process: int) -> list[tuple[str, str, str, str]]:
+        docs = claims.parse_articles(texts, nlp=english, cues=cues, n_process=n_process)
+        return [
+            (str(number), found.source_text, found.cue, found.content)
+            for number, doc in enumerate(docs)
+            for found in claims.extract_claims(doc, article_id=str(number), outlet=OUTLET, cues=cues)
+        ]
+
+    single = extracted(1)
+    assert len(single) >= 5
+    assert extracted(2) == single
+
+
 # ---------------------------------------------------------------- acceptance
 
 
