@@ -127,12 +127,15 @@ def run(arguments: argparse.Namespace) -> int:
 
 def _render(table: dict[str, object]) -> str:
     lines = ["| measure | value |", "|---|---|"]
-    for key, value in table.items():
+
+    def add(prefix: str, value: object) -> None:
         if isinstance(value, dict):
             for inner, inner_value in value.items():
-                lines.append(f"| {key}.{inner} | {inner_value} |")
+                add(f"{prefix}.{inner}" if prefix else str(inner), inner_value)
         else:
-            lines.append(f"| {key} | {value} |")
+            lines.append(f"| {prefix} | {value} |")
+
+    add("", table)
     parse_bound = table["words_per_s"] / table["spacy_words_per_s"] if table["spacy_words_per_s"] else 0  # type: ignore[operator]
     lines.append(f"| end-to-end / bare spaCy | {parse_bound:.2f} |")
     return "\n".join(lines)
