@@ -133,7 +133,12 @@ def _mark_unparsed(doc: Doc) -> Doc:
     return doc
 
 
-def _parse_chunk(texts: Sequence[str], nlp: Language, words: frozenset[str] | None, batch_size: int, n_process: int) -> list[Doc]:
+def _parse_chunk(texts: Sequence[str], nlp: Language, words: frozenset[str] | None, batch_size: int, n_process: int) -> Iterator[Doc]:
+    """The chunk's Docs in order, each as soon as its paragraphs are parsed.
+
+    Both pipes are consumed lazily, so the caller's work on one article (the rules) runs while
+    spaCy's worker processes parse the next ones.
+    """
     pieces = [paragraphs(text) for text in texts]
     if words is None:
         heavy_flags = [[True] * len(parts) for parts in pieces]
@@ -143,17 +148,15 @@ def _parse_chunk(texts: Sequence[str], nlp: Language, words: frozenset[str] | No
     light = [part for parts, flags in zip(pieces, heavy_flags, strict=True) for part, flag in zip(parts, flags, strict=True) if not flag]
     # Extra processes pay off only with enough paragraphs to share out (each starts by forking).
     processes = n_process if len(heavy) >= MIN_PARAGRAPHS_PER_PROCESS * n_process else 1
-    heavy_docs = iter(list(nlp.pipe(heavy, batch_size=batch_size, n_process=processes)))
+    heavy_docs = iter(nlp.pipe(heavy, batch_size=batch_size, n_process=processes))
     disabled = [name for name in PARSE_ONLY if name in nlp.pipe_names]
     # The tagger alone is cheap: more processes would cost more to start than they save.
-    light_docs = iter([_mark_unparsed(doc) for doc in nlp.pipe(light, batch_size=batch_size, disable=disabled)])
-    docs = []
-    for text, parts, flags in zip(texts, pieces, heavy_flags, strict=True):
+    light_docs = (_mark_unparsed(doc) for doc in nlp.pipe(light, batch_size=batch_size, disable=disabled))
+    for text, flags in zip(texts, heavy_flags, strict=True):
         segment_docs = [next(heavy_docs) if flag else next(light_docs) for flag in flags]
         doc = segment_docs[0] if len(segment_docs) == 1 else Doc.from_docs(segment_docs, ensure_whitespace=False)
         doc.user_data[TEXT_KEY] = text  # Doc.text is rebuilt from the tokens at each access
-        docs.append(doc)
-    return docs
+        yield doc
 
 
 def parse(
