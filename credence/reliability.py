@@ -14,7 +14,6 @@ older date rerun does not rewrite the nights after it.
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -44,6 +43,8 @@ HISTORY_COLUMNS: list[str] = [
 ]
 
 TREND_COLUMNS: list[str] = ["source_id", "source_name", "runs_seen", "first_run", "last_run", "values", "reliability", "change_last", "change_window", "direction"]
+
+INTERVAL = (0.05, 0.95)  # the reliability interval reported (90%)
 
 _EVIDENCE = ["evidence_for", "evidence_against", "cause_evidence_for", "cause_evidence_against"]
 
@@ -75,9 +76,9 @@ def current_state(history: pd.DataFrame | None, *, before: date | str | None = N
     return latest[HISTORY_COLUMNS]
 
 
-def _posterior(prior: np.ndarray, strength: np.ndarray, successes: np.ndarray, failures: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    alpha, beta = prior * strength + successes, (1.0 - prior) * strength + failures
-    low, high = betaincinv(alpha, beta, np.array([[0.05], [0.95]]))
+def beta_summary(alpha: np.ndarray, beta: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(mean, low, high) of Beta(alpha, beta): the reliability and its 90% interval."""
+    low, high = betaincinv(alpha, beta, np.array(INTERVAL)[:, None])
     return alpha / (alpha + beta), low, high
 
 
@@ -114,27 +115,34 @@ def night_evidence(scored: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def update_reliability_state(previous: pd.DataFrame | None, scored: pd.DataFrame, run_date: date | str, *, half_life_days: float = 180.0) -> pd.DataFrame:
-    """The history with this night's rows (one per source scored tonight), replacing any rows of run_date."""
+def night_rows(previous: pd.DataFrame | None, scored: pd.DataFrame, run_date: date | str, *, half_life_days: float = 180.0) -> pd.DataFrame:
+    """This night's history rows (one per source scored tonight), from the nights before run_date."""
     day = str(run_date)[:10]
-    history = previous if previous is not None and not previous.empty else empty_history()
-    history = history[history["run_date"].astype(str) != day]
-    base = current_state(history, before=day, half_life_days=half_life_days).set_index("source_id")
+    base = current_state(previous, before=day, half_life_days=half_life_days).set_index("source_id")
     tonight = night_evidence(scored)
     rows = tonight.join(base[[*_EVIDENCE, "claims_total"]].add_suffix("_before"))
     for column in _EVIDENCE:
         rows[column] = rows[column] + rows[column + "_before"].fillna(0.0)
     rows["claims_total"] = rows["claims"] + rows["claims_total_before"].fillna(0.0)
-    successes = rows["evidence_for"] + rows["cause_evidence_for"]
-    failures = rows["evidence_against"] + rows["cause_evidence_against"]
-    reliability, low, high = _posterior(rows["prior"].to_numpy(float), rows["strength"].to_numpy(float), successes.to_numpy(float), failures.to_numpy(float))
+    prior, strength = rows["prior"].to_numpy(float), rows["strength"].to_numpy(float)
+    successes = (rows["evidence_for"] + rows["cause_evidence_for"]).to_numpy(float)
+    failures = (rows["evidence_against"] + rows["cause_evidence_against"]).to_numpy(float)
+    reliability, low, high = beta_summary(prior * strength + successes, (1.0 - prior) * strength + failures)
     rows["reliability"], rows["reliability_low"], rows["reliability_high"] = reliability.round(4), low.round(4), high.round(4)
     watermark = base["counted_through"].dropna().astype(str).max() if len(base) and base["counted_through"].notna().any() else None
     newest = tonight["published_at"].max()
     tonight_mark = newest.isoformat() if pd.notna(newest) else None
     rows["counted_through"] = max(filter(None, [watermark, tonight_mark]), default=None)
     rows["run_date"] = day
-    rows = rows.reset_index()[HISTORY_COLUMNS]
+    return rows.reset_index()[HISTORY_COLUMNS]
+
+
+def update_reliability_state(previous: pd.DataFrame | None, scored: pd.DataFrame, run_date: date | str, *, half_life_days: float = 180.0) -> pd.DataFrame:
+    """The history with this night's rows (night_rows), replacing any rows of run_date."""
+    day = str(run_date)[:10]
+    history = previous if previous is not None and not previous.empty else empty_history()
+    history = history[history["run_date"].astype(str) != day]
+    rows = night_rows(history, scored, day, half_life_days=half_life_days)
     combined = pd.concat([history[HISTORY_COLUMNS], rows], ignore_index=True) if len(history) else rows
     return combined.sort_values(["run_date", "source_id"]).reset_index(drop=True)
 

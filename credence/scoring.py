@@ -48,9 +48,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
-from scipy.special import betaincinv, expit
+from scipy.special import expit
 
 from credence.config import CalibrationSettings, Config, ScoringSettings
+from credence.reliability import beta_summary
 
 # Columns score_claims adds after the documented SCORE_COLUMNS.
 EXTRA_SCORE_COLUMNS: list[str] = [
@@ -80,7 +81,6 @@ STRENGTH_COLUMN = "source_strength"
 INTERESTS_COLUMN = "source_interested_in"
 
 LISTED_GROUPS = 5  # other groups named one by one in an explanation; the rest are summed
-INTERVAL = (0.05, 0.95)  # the reliability interval reported (90%)
 
 
 def logit(probability: float | np.ndarray, clip: float) -> np.ndarray:
@@ -119,7 +119,7 @@ def calibrate(probability: np.ndarray, calibration: CalibrationSettings) -> np.n
     """Apply the configured calibration map to model probabilities."""
     p = np.clip(np.asarray(probability, dtype="float64"), 1e-9, 1.0 - 1e-9)
     if calibration.method == "platt":
-        return sigmoid(calibration.slope * np.log(p / (1.0 - p)) + calibration.intercept)
+        return sigmoid(calibration.slope * logit(p, 1e-9) + calibration.intercept)
     if calibration.method == "isotonic" and calibration.x:
         return np.interp(p, calibration.x, calibration.y)
     return p
@@ -881,12 +881,11 @@ def score_claims(
     status = statuses(support, contradict)
     capped = (support == 0) & ~source_ids.isin(authoritative).to_numpy() & (calibrated > settings.single_source_cap)
     score = np.where(capped, settings.single_source_cap, calibrated)
-    record_low, record_high = betaincinv(inference.alpha, inference.beta, np.array(INTERVAL)[:, None])
+    _, record_low, record_high = beta_summary(inference.alpha, inference.beta)
     # A source's overall record: its prior plus the evidence (earlier nights and tonight) of all its records.
     source_alpha = alpha0 + np.bincount(record_source, weights=inference.alpha - alpha0[record_source], minlength=n_sources)
     source_beta = beta0 + np.bincount(record_source, weights=inference.beta - beta0[record_source], minlength=n_sources)
-    overall = source_alpha / (source_alpha + source_beta)
-    low, high = betaincinv(source_alpha, source_beta, np.array(INTERVAL)[:, None])
+    overall, low, high = beta_summary(source_alpha, source_beta)
 
     names = _text(frame, "source_name")
     names = np.where(names == "", source_ids.to_numpy(dtype=object), names).astype(object)

@@ -105,8 +105,7 @@ def score_claims(corroborated_path: Path, config_dir: Path, work_dir: Path, out_
     scored = scoring.score_claims(
         io.read_parquet(corroborated_path), options, authoritative=pipeline.authoritative_sources(settings), reliability_state=state, as_of=run_date
     )
-    history = reliability.update_reliability_state(learned, scored, run_date, half_life_days=options.reliability_half_life_days)
-    tonight = history[history["run_date"] == run_date.isoformat()].drop(columns="run_date").reset_index(drop=True)
+    tonight = reliability.night_rows(learned, scored, run_date, half_life_days=options.reliability_half_life_days).drop(columns="run_date")
     get_run_logger().info("Scored %d claims as of %s: %s", len(scored), run_date, scored["status"].value_counts().to_dict())
     return io.write_parquet(work_dir / "scored.parquet", with_known_columns_first(scored)), io.write_parquet(work_dir / "reliability.parquet", tonight)
 

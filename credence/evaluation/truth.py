@@ -34,7 +34,7 @@ from credence.config import CalibrationSettings, ScoringSettings, load_config
 from credence.evaluation import truth_fusion
 from credence.evaluation.truth_baselines import BASELINES, Estimate, Observations, winners
 from credence.evaluation.truth_synthetic import AS_OF, World, WorldSettings, generate, sweep_settings
-from credence.scoring import score_claims
+from credence.scoring import logit, score_claims
 
 METRICS = ("accuracy", "brier", "ece", "spearman", "spearman_10")
 HIDDEN_COLUMNS = ["question", "answer", "correct"]
@@ -229,8 +229,7 @@ def fit_calibration(named: list[tuple[str, WorldSettings]], seeds: list[int], se
     p, y = np.concatenate(raw), np.concatenate(outcome)
     described = f"{len(p)} claims of {len(named)} synthetic settings x seeds {seeds[0]}-{seeds[-1]}"
     if method == "platt":
-        odds = np.log(np.clip(p, 1e-9, 1 - 1e-9) / np.clip(1 - p, 1e-9, 1))
-        model = LogisticRegression(C=1e6).fit(odds[:, None], y)
+        model = LogisticRegression(C=1e6).fit(logit(p, 1e-9)[:, None], y)
         return CalibrationSettings(method="platt", slope=round(float(model.coef_[0][0]), 4), intercept=round(float(model.intercept_[0]), 4), fitted_on=described)
     model = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(p, y)
     x, fitted = _thin(np.asarray(model.X_thresholds_), np.asarray(model.y_thresholds_))

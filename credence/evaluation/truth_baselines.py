@@ -102,10 +102,10 @@ def truthfinder(obs: Observations, *, rho: float = 0.5, gamma: float = 0.3, init
         adjusted = sigma - rho * (_per_object_sum(obs, sigma) - sigma)
         confidence = 1.0 / (1.0 + np.exp(-gamma * adjusted))
         updated = np.bincount(obs.source, weights=confidence[obs.value], minlength=obs.n_sources) / claims
-        if np.max(np.abs(updated - trust)) < 1e-6:
-            trust = updated
-            break
+        converged = np.max(np.abs(updated - trust)) < 1e-6
         trust = updated
+        if converged:
+            break
     return Estimate(confidence, trust)
 
 
@@ -126,10 +126,10 @@ def accuvote(obs: Observations, *, initial: float = 0.8, iterations: int = 50) -
         shifted = np.exp(votes - top)
         probability = shifted / (_per_object_sum(obs, shifted) + unobserved * np.exp(-top))
         updated = np.bincount(obs.source, weights=probability[obs.value], minlength=obs.n_sources) / claims
-        if np.max(np.abs(updated - accuracy)) < 1e-6:
-            accuracy = updated
-            break
+        converged = np.max(np.abs(updated - accuracy)) < 1e-6
         accuracy = updated
+        if converged:
+            break
     return Estimate(probability, accuracy)
 
 
@@ -144,10 +144,10 @@ def crh(obs: Observations, *, iterations: int = 20) -> Estimate:
         loss = (errors + 0.5) / (claims + 1.0)  # smoothed so that one lucky claim is no certainty
         updated = -np.log(loss / loss[claims > 0].sum())
         probability = _weighted_vote(obs, np.maximum(updated, 1e-9))
-        if np.max(np.abs(updated - weights)) < 1e-9:
-            weights = updated
-            break
+        converged = np.max(np.abs(updated - weights)) < 1e-9
         weights = updated
+        if converged:
+            break
     return Estimate(probability, weights)
 
 
