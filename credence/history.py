@@ -3,7 +3,10 @@
 Each run stores the articles it parsed and their extracted claims in a history partitioned
 by run date (see io.read_history / io.write_history). A night parses only articles that no
 earlier run has parsed (keyed by content hash, the article id), and corroborates and scores
-them together with the stored claims of the last ``window_days`` days. Stored claims made by
+them together with the stored claims of the last ``window_days`` days that share a story with
+them (``same_story_context``): the window's other stories can neither support nor contradict
+tonight's claims, and were scored and reported on their own nights, so a night's cost follows
+its new articles and their stories, not the size of the history. Stored claims made by
 another extractor (other code of credence/claims.py, cue lexicon or spaCy pipeline) are
 extracted again, so a change of extractor re-scores what it affects.
 """
@@ -11,13 +14,14 @@ extracted again, so a change of extractor re-scores what it affects.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
 
-from credence import claims
+from credence import claims, corroboration
+from credence.config import CorroborationSettings
 
 
 def extraction_key(cues_path: Path, pipeline_version: str) -> str:
@@ -80,6 +84,27 @@ def plan_night(
         context_articles=reused[article_columns].reset_index(drop=True),
         context_claims=context_claims.reset_index(drop=True),
         seen_before=seen_before.reset_index(drop=True),
+    )
+
+
+def same_story_context(plan: Plan, settings: CorroborationSettings, window_days: int) -> Plan:
+    """The plan with only the context articles (and their claims) in a story of an article parsed tonight.
+
+    Stories are found as corroboration finds them, over tonight's and the window's articles
+    together, so a story that grew from the window into tonight keeps all its earlier articles.
+    """
+    if plan.context_articles.empty:
+        return plan
+    if plan.to_parse.empty:
+        return replace(plan, context_articles=plan.context_articles.iloc[:0], context_claims=plan.context_claims.iloc[:0])
+    together = pd.concat([plan.to_parse, plan.context_articles], ignore_index=True)
+    stories = corroboration.story_groups(together, settings, window_days)
+    touched = set(stories.iloc[: len(plan.to_parse)])
+    related_ids = set(plan.context_articles["article_id"][stories.iloc[len(plan.to_parse) :].isin(touched).to_numpy()])
+    return replace(
+        plan,
+        context_articles=plan.context_articles[plan.context_articles["article_id"].isin(related_ids)].reset_index(drop=True),
+        context_claims=plan.context_claims[plan.context_claims["article_id"].isin(related_ids)].reset_index(drop=True),
     )
 
 

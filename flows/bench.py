@@ -25,6 +25,14 @@ STAGES = ["ingest-articles", "plan-night", "split-claims", "resolve-sources", "c
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--articles", type=int, default=1000, help="size of the synthetic night (default: 1000)")
     parser.add_argument("--new", type=int, default=0, help="then run a second night with this many new articles and time it too")
+    parser.add_argument(
+        "--fresh", action="store_true", help="with --new: also run the new articles alone, into an empty history, to compare the incremental night with"
+    )
+    parser.add_argument(
+        "--compare-window",
+        action="store_true",
+        help="with --new: also run the second night over the whole window (window_context=all) and compare its scores of the new claims",
+    )
     parser.add_argument("--seed", type=int, default=7, help="corpus seed (default: 7)")
     parser.add_argument("--batch-size", type=int, default=500, help="articles per parse task (default: 500)")
     parser.add_argument("--parse-processes", type=int, default=0, help="spaCy processes of the flow's parse (default 0: one per core)")
@@ -71,6 +79,23 @@ def _bare_spacy_words_per_second(texts: list[str], batch_size: int, processes: i
     return words / (time.perf_counter() - started)
 
 
+def score_differences(ours: Path, theirs: Path, article_ids: set[str]) -> dict[str, float]:
+    """How the scores of the given articles' claims differ between two runs' claims tables."""
+    import pandas as pd
+
+    columns = ["claim_id", "article_id", "score", "status"]
+    left, right = pd.read_parquet(ours, columns=columns), pd.read_parquet(theirs, columns=columns)
+    both = left[left["article_id"].isin(article_ids)].merge(right, on="claim_id", suffixes=("", "_other"))
+    gap = (both["score"] - both["score_other"]).abs()
+    return {
+        "claims_compared": len(both),
+        "mean_abs_score_difference": round(float(gap.mean()), 4) if len(both) else 0.0,
+        "p95_abs_score_difference": round(float(gap.quantile(0.95)), 4) if len(both) else 0.0,
+        "max_abs_score_difference": round(float(gap.max()), 4) if len(both) else 0.0,
+        "status_changed_share": round(float((both["status"] != both["status_other"]).mean()), 4) if len(both) else 0.0,
+    }
+
+
 def _night(raw_dir: Path, out_dir: Path, run_date: date, options: RunOptions) -> dict[str, object]:
     from flows.score_articles import score_articles
 
@@ -114,9 +139,26 @@ def run(arguments: argparse.Namespace) -> int:
     }
     if arguments.new:
         new_raw = workspace / "raw-night2"
-        added = synthetic.generate(new_raw, articles=arguments.new, seed=arguments.seed + 1)
+        # The next day's news: a third of its stories continue the first night's, the rest are new.
+        continued = arguments.new // 8 // 3
+        added = synthetic.generate(
+            new_raw, articles=arguments.new, seed=arguments.seed + 1, first_story=corpus.stories_end - continued, first_day=date(2026, 11, 27), days=1
+        )
+        if arguments.compare_window:
+            shutil.copytree(out_dir, workspace / "processed-window")
         second = _night(new_raw, out_dir, date(2026, 11, 28), options)
         table["incremental"] = {"new_articles": added.articles, "history_articles": corpus.articles, **second}
+        if arguments.fresh:
+            fresh = _night(new_raw, workspace / "processed-fresh", date(2026, 11, 28), options)
+            table["incremental"]["fresh_wall_s"] = fresh["wall_s"]
+            table["incremental"]["fresh_stages"] = fresh["stages"]
+        if arguments.compare_window:
+            whole = _night(new_raw, workspace / "processed-window", date(2026, 11, 28), options.model_copy(update={"window_context": "all"}))
+            new_ids = {article.article_id for article in ingest.ingest(new_raw).articles}
+            table["incremental"]["whole_window"] = {
+                "wall_s": whole["wall_s"],
+                **score_differences(out_dir / "2026-11-28" / "claims.parquet", workspace / "processed-window" / "2026-11-28" / "claims.parquet", new_ids),
+            }
     print(_render(table))
     if arguments.json:
         arguments.json.write_text(json.dumps(table, indent=2) + "\n", encoding="utf-8")

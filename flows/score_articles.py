@@ -38,6 +38,10 @@ class RunOptions(BaseModel):
     parse_processes: int = Field(
         0, ge=0, le=256, description="spaCy processes parsing each batch; 0: one per core with the threads runner, one per Dask worker with dask."
     )
+    window_context: Literal["stories", "all"] = Field(
+        "stories",
+        description="Which of the window's stored claims join tonight's: those in tonight's stories (the night's cost follows its new articles), or all (the whole window re-scored and re-reported).",
+    )
     lock_wait_seconds: float = Field(0.0, ge=0.0, le=86_400.0, description="How long to wait for another run on the same output folder before stopping.")
 
 
@@ -83,8 +87,9 @@ def score_articles(
       the run works there, and what it changed is uploaded (each run folder's _SUCCESS last).
     - run_date: the date the run is filed under (default: today, UTC). A rerun of a date replaces it.
     - config_dir: folder holding sources.yaml, scoring.yaml, cues.yaml and ingest.yaml.
-    - window_days: claims stored by the runs of this many previous days are corroborated and
-      scored with tonight's; two claims relate only if published at most this many days apart.
+    - window_days: claims stored by the runs of this many previous days, in the stories of
+      tonight's articles, are corroborated, scored and reported with tonight's; two claims
+      relate only if published at most this many days apart.
     - task_runner: "threads" (one machine) or "dask" (a local cluster, or options.dask_address).
     - options: batch size, Dask cluster, and how long to wait for a concurrent run's lock.
     """
@@ -121,7 +126,8 @@ def _score_night(raw_dir: Path, out_dir: Path, run_date: date, config_dir: Path,
         work_dir = staging / "_work"
         articles_path, ledger_path = stages.ingest_articles(raw_dir, work_dir, config_dir)
         run_articles, batches, context_claims = history_tasks.plan_night(
-            articles_path, ledger_path, out_dir, config_dir, work_dir, run_date, window_days=window_days, batch_size=options.batch_size
+            articles_path, ledger_path, out_dir, config_dir, work_dir, run_date, window_days=window_days, batch_size=options.batch_size,
+            whole_window=options.window_context == "all",
         )
         progress = create_progress_artifact(progress=0.0, key="credence-parse-progress", description="Parsing tonight's articles")
         futures = [stages.split_claims.submit(batch, config_dir, out_dir / ".cache", options.parse_processes) for batch in batches]

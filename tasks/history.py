@@ -8,14 +8,16 @@ from pathlib import Path
 import pandas as pd
 from prefect import get_run_logger, task
 
-from credence import history, io, nlp, reliability
+from credence import config, history, io, nlp, reliability
 
 
 @task(name="plan-night", retries=2, retry_delay_seconds=2)
 def plan_night(
-    articles_path: Path, ledger_path: Path, out_dir: Path, config_dir: Path, work_dir: Path, run_date: date, *, window_days: int, batch_size: int
+    articles_path: Path, ledger_path: Path, out_dir: Path, config_dir: Path, work_dir: Path, run_date: date, *, window_days: int, batch_size: int,
+    whole_window: bool = False,
 ) -> tuple[Path, list[Path], Path]:
-    """Decide what to parse tonight; write the run's articles, the stored claims reused and the parse batches."""
+    """Decide what to parse tonight; write the run's articles, the stored claims reused (those in
+    tonight's stories, or the whole window's) and the parse batches."""
     logger = get_run_logger()
     articles = io.read_parquet(articles_path)
     tonight = run_date.isoformat()
@@ -25,6 +27,9 @@ def plan_night(
     window_articles = io.read_history(out_dir, "articles", before=tonight, since=since)
     window_claims = io.read_history(out_dir, "claims", before=tonight, since=since)
     plan = history.plan_night(articles, seen, window_articles.drop(columns="run_date"), window_claims, key=key)
+    window_count = len(plan.context_articles)
+    if not whole_window:
+        plan = history.same_story_context(plan, config.load_config(config_dir).scoring.corroboration, window_days)
     io.write_parquet(ledger_path, history.mark_seen_in_ledger(io.read_parquet(ledger_path), plan.seen_before))
     run_articles = pd.concat([plan.to_parse, plan.context_articles], ignore_index=True)
     run_articles["parsed_tonight"] = [True] * len(plan.to_parse) + [False] * len(plan.context_articles)
@@ -35,9 +40,10 @@ def plan_night(
         for number, start in enumerate(range(0, len(plan.to_parse), batch_size))
     ]
     logger.info(
-        "Night %s: %d new articles to parse, %d stored articles re-parsed for a new extractor, %d reused from the last %d days (%d claims), %d inputs already processed earlier",
+        "Night %s: %d new articles to parse, %d stored articles re-parsed for a new extractor, %d of the last %d days' %d articles"
+        " reused as they share a story with tonight's (%d claims), %d inputs already processed earlier",
         tonight, len(plan.new_article_ids), len(plan.to_parse) - len(plan.new_article_ids), len(plan.context_articles), window_days,
-        len(context_claims), len(plan.seen_before),
+        window_count, len(context_claims), len(plan.seen_before),
     )
     return work_dir / "run_articles.parquet", batches, io.write_parquet(work_dir / "context_claims.parquet", context_claims)
 

@@ -47,3 +47,30 @@ def test_ledger_marks_earlier_articles_as_duplicates():
     marked = history.mark_seen_in_ledger(ledger, pd.DataFrame({"article_id": ["a"], "run_date": ["2026-11-25"]}))
     assert marked["state"].tolist() == ["duplicate", "processed"]
     assert marked["reason"][0] == "already processed in the run of 2026-11-25"
+
+
+def test_only_the_window_articles_in_tonight_stories_are_kept():
+    """Yesterday's article on tonight's story stays in the context with its claims; another story's does not."""
+    from pathlib import Path
+
+    from credence import config
+
+    def article(article_id: str, text: str) -> dict[str, str]:
+        return {"article_id": article_id, "outlet": "o", "text": text, "published_at": "2026-11-26T09:00:00+00:00"}
+
+    leak = "Firefighters in Tarvel said the chlorine leak at the Ostrava depot was contained, and the Tarvel port reopened."
+    tonight = pd.DataFrame([article("new", leak + " The Ostrava depot operator said repairs at Tarvel would take a week.")])
+    window = pd.DataFrame([
+        article("same", "The Ostrava depot in Tarvel leaked chlorine on Monday, firefighters in Tarvel said, closing the port."),
+        article("other", "Voters in Lissen chose a new council on Sunday, the Lissen election office said, with turnout at 61%."),
+    ])
+    claims = stored_claims([("same", "k1"), ("other", "k1")])
+    plan = history.plan_night(tonight, pd.DataFrame(), window, claims, key="k1")
+    assert sorted(plan.context_articles["article_id"]) == ["other", "same"]
+    settings = config.load_config(Path(__file__).parents[1] / "config").scoring.corroboration
+    kept = history.same_story_context(plan, settings, window_days=7)
+    assert list(kept.context_articles["article_id"]) == ["same"]
+    assert list(kept.context_claims["article_id"]) == ["same"]
+    # A night with nothing to parse has no story to continue.
+    empty = history.same_story_context(history.plan_night(tonight.iloc[:0], pd.DataFrame(), window, claims, key="k1"), settings, window_days=7)
+    assert empty.context_articles.empty and empty.context_claims.empty
