@@ -112,14 +112,28 @@ def _story_terms(text: str) -> list[str]:
     return [*words, *("@" + name for name in relations.capitalised(text))]
 
 
-def syndication_groups(articles: pd.DataFrame, settings: CorroborationSettings) -> pd.Series:
-    """A group id per article: copies of one origin share it (the earliest article's id)."""
+def syndication_groups(articles: pd.DataFrame, settings: CorroborationSettings, stories: pd.Series | None = None) -> pd.Series:
+    """A group id per article: copies of one origin share it (the earliest article's id).
+
+    A copy tells the story of its origin, so copies are looked for inside each story (given
+    by article id; without them, among all articles), and a credit line ("PORT (Wire) - ...") points to the
+    earliest article of the credited outlet in the copy's story. Groups then depend on the
+    story alone, not on whatever else the night holds.
+    """
     order = _ordered(articles)
     n = len(order)
+    # Without stories the whole frame is one (compared by rare-term blocking when large).
+    story_of = np.full(n, "", dtype=object) if stories is None else stories.reindex(order["article_id"]).fillna("").to_numpy(dtype=object)
     vectors = tfidf_rows(*term_matrix([_word_bigrams(text) for text in order["text"]]), ARTICLE_WORDS)
-    left, right, _ = neighbour_pairs(vectors, settings.syndication_threshold, max_df=settings.block_max_df, top_k=settings.block_top_k)
-    by_outlet = {outlet.lower(): index for index, outlet in reversed(list(enumerate(order["outlet"])))}
-    credited = [(index, by_outlet.get(credit_line_outlet(text).lower(), -1)) for index, text in enumerate(order["text"])]
+    left, right, _ = pairs_within_groups(
+        vectors, story_of, settings.syndication_threshold, max_group=settings.block_max_story, max_df=settings.block_max_df, top_k=settings.block_top_k
+    )
+    earliest: dict[tuple[str, str], int] = {}
+    for index, (outlet, story) in enumerate(zip(order["outlet"], story_of, strict=True)):
+        earliest.setdefault((outlet.lower(), story), index)
+    credited = [
+        (index, earliest.get((credit_line_outlet(text).lower(), story), -1)) for index, (text, story) in enumerate(zip(order["text"], story_of, strict=True))
+    ]
     credit_left = np.array([index for index, origin in credited if origin >= 0], dtype=np.int64)
     credit_right = np.array([origin for _, origin in credited if origin >= 0], dtype=np.int64)
     labels = components(n, np.concatenate([left, credit_left]), np.concatenate([right, credit_right]))
@@ -136,8 +150,12 @@ def story_groups(articles: pd.DataFrame, settings: CorroborationSettings, window
     vectors = tfidf_rows(*term_matrix([_story_terms(text) for text in order["text"]]), ARTICLE_WORDS)
     left, right, _ = neighbour_pairs(vectors, settings.story_threshold, max_df=settings.block_max_df, top_k=settings.block_top_k)
     inside = np.abs(times[left] - times[right]) <= np.timedelta64(window_days, "D")
-    numbers = first_seen_numbering(components(len(order), left[inside], right[inside]))
-    return pd.Series([f"story-{number:03d}" for number in numbers], index=order["article_id"])
+    return pd.Series(story_ids(components(len(order), left[inside], right[inside])), index=order["article_id"])
+
+
+def story_ids(labels: np.ndarray) -> list[str]:
+    """Story ids "story-001", ... numbered in order of each story's first article."""
+    return [f"story-{number:03d}" for number in first_seen_numbering(labels)]
 
 
 def independence_group(attribution: str, source_id: str, affiliation: str, syndication_group: str, copies: int) -> str:
@@ -398,12 +416,19 @@ def _numbered(prefix: str, labels: np.ndarray) -> list[str]:
     return [f"{prefix}-{number:05d}" for number in first_seen_numbering(labels)]
 
 
-def corroborate(claims: pd.DataFrame, articles: pd.DataFrame, settings: CorroborationSettings, *, window_days: int) -> pd.DataFrame:
-    """Add the CORROBORATION_COLUMNS of models (then EXTRA_COLUMNS) to a claims frame with resolved sources."""
+def corroborate(
+    claims: pd.DataFrame, articles: pd.DataFrame, settings: CorroborationSettings, *, window_days: int, stories: pd.Series | None = None
+) -> pd.DataFrame:
+    """Add the CORROBORATION_COLUMNS of models (then EXTRA_COLUMNS) to a claims frame with resolved sources.
+
+    ``stories``: each article's story id (by article id), when found beforehand over more
+    articles than these (an incremental night's plan, see credence.history); else found here.
+    """
     claims = claims.reset_index(drop=True).copy()
     n = len(claims)
-    syndication = syndication_groups(articles, settings)
-    stories = story_groups(articles, settings, window_days)
+    if stories is None:
+        stories = story_groups(articles, settings, window_days)
+    syndication = syndication_groups(articles, settings, stories)
     copies = syndication.value_counts()
     claims["story_id"] = claims["article_id"].map(stories)
     claims["syndication_group"] = claims["article_id"].map(syndication)

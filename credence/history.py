@@ -4,7 +4,7 @@ Each run stores the articles it parsed and their extracted claims in a history p
 by run date (see io.read_history / io.write_history). A night parses only articles that no
 earlier run has parsed (keyed by content hash, the article id), and corroborates and scores
 them together with the stored claims of the last ``window_days`` days that share a story with
-them (``same_story_context``): the window's other stories can neither support nor contradict
+them (``night_stories``): the window's other stories can neither support nor contradict
 tonight's claims, and were scored and reported on their own nights, so a night's cost follows
 its new articles and their stories, not the size of the history. Stored claims made by
 another extractor (other code of credence/claims.py, cue lexicon or spaCy pipeline) are
@@ -87,25 +87,29 @@ def plan_night(
     )
 
 
-def same_story_context(plan: Plan, settings: CorroborationSettings, window_days: int) -> Plan:
-    """The plan with only the context articles (and their claims) in a story of an article parsed tonight.
+def night_stories(plan: Plan, settings: CorroborationSettings, window_days: int, *, whole_window: bool = False) -> tuple[Plan, pd.Series]:
+    """Stories over tonight's and the window's articles, and the plan with only the context
+    articles (and their claims) in a story of an article parsed tonight (all with ``whole_window``).
 
-    Stories are found as corroboration finds them, over tonight's and the window's articles
-    together, so a story that grew from the window into tonight keeps all its earlier articles.
+    Stories are found as corroboration finds them, over all of these articles, so a story that
+    grew from the window into tonight keeps all its earlier articles, and corroboration takes
+    them from here: a story is the same whether or not the window's other stories are in the run.
+    Returns the stories of the plan's articles (to parse, then context) by article id.
     """
-    if plan.context_articles.empty:
-        return plan
-    if plan.to_parse.empty:
-        return replace(plan, context_articles=plan.context_articles.iloc[:0], context_claims=plan.context_claims.iloc[:0])
     together = pd.concat([plan.to_parse, plan.context_articles], ignore_index=True)
+    if together.empty:
+        return plan, pd.Series(dtype=object)
     stories = corroboration.story_groups(together, settings, window_days)
-    touched = set(stories.iloc[: len(plan.to_parse)])
-    related_ids = set(plan.context_articles["article_id"][stories.iloc[len(plan.to_parse) :].isin(touched).to_numpy()])
-    return replace(
-        plan,
-        context_articles=plan.context_articles[plan.context_articles["article_id"].isin(related_ids)].reset_index(drop=True),
-        context_claims=plan.context_claims[plan.context_claims["article_id"].isin(related_ids)].reset_index(drop=True),
-    )
+    if not whole_window:
+        touched = set(stories.iloc[: len(plan.to_parse)])
+        related = plan.context_articles["article_id"][stories.iloc[len(plan.to_parse) :].isin(touched).to_numpy()]
+        plan = replace(
+            plan,
+            context_articles=plan.context_articles[plan.context_articles["article_id"].isin(related)].reset_index(drop=True),
+            context_claims=plan.context_claims[plan.context_claims["article_id"].isin(related)].reset_index(drop=True),
+        )
+    kept = stories.reindex(pd.concat([plan.to_parse["article_id"], plan.context_articles["article_id"]]))
+    return plan, pd.Series(corroboration.story_ids(kept.to_numpy(dtype=object)), index=kept.index)
 
 
 def mark_seen_in_ledger(ledger: pd.DataFrame, seen_before: pd.DataFrame) -> pd.DataFrame:

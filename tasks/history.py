@@ -28,11 +28,12 @@ def plan_night(
     window_claims = io.read_history(out_dir, "claims", before=tonight, since=since)
     plan = history.plan_night(articles, seen, window_articles.drop(columns="run_date"), window_claims, key=key)
     window_count = len(plan.context_articles)
-    if not whole_window:
-        plan = history.same_story_context(plan, config.load_config(config_dir).scoring.corroboration, window_days)
+    settings = config.load_config(config_dir).scoring.corroboration
+    plan, stories = history.night_stories(plan, settings, window_days, whole_window=whole_window)
     io.write_parquet(ledger_path, history.mark_seen_in_ledger(io.read_parquet(ledger_path), plan.seen_before))
     run_articles = pd.concat([plan.to_parse, plan.context_articles], ignore_index=True)
     run_articles["parsed_tonight"] = [True] * len(plan.to_parse) + [False] * len(plan.context_articles)
+    run_articles["story_id"] = run_articles["article_id"].map(stories)  # corroboration's stories (see history.night_stories)
     io.write_parquet(work_dir / "run_articles.parquet", run_articles)
     context_claims = plan.context_claims.drop(columns=["run_date", "extraction_key"], errors="ignore")
     batches = [
@@ -41,7 +42,7 @@ def plan_night(
     ]
     logger.info(
         "Night %s: %d new articles to parse, %d stored articles re-parsed for a new extractor, %d of the last %d days' %d articles"
-        " reused as they share a story with tonight's (%d claims), %d inputs already processed earlier",
+        " reused as they share a story with tonight's, or all with window_context=all (%d claims), %d inputs already processed earlier",
         tonight, len(plan.new_article_ids), len(plan.to_parse) - len(plan.new_article_ids), len(plan.context_articles), window_days,
         window_count, len(context_claims), len(plan.seen_before),
     )
@@ -58,7 +59,7 @@ def save_history(run_articles_path: Path, claim_paths: list[Path], reliability_p
     claims = pd.concat(parsed, ignore_index=True) if parsed else pd.DataFrame()
     # Everything parsed tonight is stored under tonight's date: new articles, and stored ones
     # re-parsed for a new extractor (their old rows stay under their own date, under the old key).
-    tonight = articles[articles["parsed_tonight"]].drop(columns="parsed_tonight")
+    tonight = articles[articles["parsed_tonight"]].drop(columns=["parsed_tonight", "story_id"], errors="ignore")
     claims["extraction_key"] = key
     io.write_history(out_dir, "articles", run_date.isoformat(), tonight.reset_index(drop=True))
     io.write_history(out_dir, "claims", run_date.isoformat(), claims)

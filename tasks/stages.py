@@ -80,9 +80,10 @@ def resolve_sources(claim_paths: list[Path], articles_path: Path, config_dir: Pa
 def corroborate_claims(resolved_path: Path, articles_path: Path, config_dir: Path, work_dir: Path, *, window_days: int) -> Path:
     """Relate claims across articles: support, contradiction, independence groups, stories."""
     settings = config.load_config(config_dir)
-    related = corroboration.corroborate(
-        io.read_parquet(resolved_path), io.read_parquet(articles_path), settings.scoring.corroboration, window_days=window_days
-    )
+    articles = io.read_parquet(articles_path)
+    # Stories come from the night's plan (found over tonight's and the window's articles).
+    stories = articles.set_index("article_id")["story_id"] if "story_id" in articles.columns else None
+    related = corroboration.corroborate(io.read_parquet(resolved_path), articles, settings.scoring.corroboration, window_days=window_days, stories=stories)
     get_run_logger().info(
         "Corroboration: %d claims with independent support, %d with contradiction, %d stories",
         int((related["n_supporting_groups"] > 0).sum()),

@@ -74,6 +74,23 @@ def test_near_duplicate_articles_share_a_syndication_group():
     assert groups["a"] == groups["b"] == "syn-a" and groups["c"] == "syn-c"
 
 
+def test_a_credit_line_points_inside_the_copy_story():
+    """A credited copy joins the credited outlet's article of its own story, not the outlet's earliest of the night."""
+    port = "About 40 workers were evacuated from the port after an ammonia leak, the harbour master said."
+    bank = "The central bank raised rates by half a point on Monday, its governor told reporters."
+    articles = pd.DataFrame(
+        {
+            "article_id": ["bank", "port", "copy"],
+            "published_at": ["2026-11-25T06:00:00+00:00", "2026-11-25T07:00:00+00:00", "2026-11-25T09:00:00+00:00"],
+            "outlet": ["Wire", "Wire", "Paper"],
+            "text": [bank, port, "PORT (Wire) - Workers left the port after the leak of ammonia, officials said."],
+        }
+    )
+    stories = pd.Series({"bank": "story-001", "port": "story-002", "copy": "story-002"})
+    groups = corroboration.syndication_groups(articles, CorroborationSettings(), stories)
+    assert groups["copy"] == groups["port"] == "syn-port" and groups["bank"] == "syn-bank"
+
+
 def test_sample_wire_copies_form_one_group(sample_scored):
     """The wire's Lissen story and its two syndicated copies are one syndication group."""
     lissen = sample_scored[sample_scored["content"].str.contains("leak had been contained within two hours", regex=False)]

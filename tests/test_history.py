@@ -68,9 +68,13 @@ def test_only_the_window_articles_in_tonight_stories_are_kept():
     plan = history.plan_night(tonight, pd.DataFrame(), window, claims, key="k1")
     assert sorted(plan.context_articles["article_id"]) == ["other", "same"]
     settings = config.load_config(Path(__file__).parents[1] / "config").scoring.corroboration
-    kept = history.same_story_context(plan, settings, window_days=7)
+    kept, stories = history.night_stories(plan, settings, window_days=7)
     assert list(kept.context_articles["article_id"]) == ["same"]
     assert list(kept.context_claims["article_id"]) == ["same"]
+    assert stories.to_dict() == {"new": "story-001", "same": "story-001"}
+    everything, stories = history.night_stories(plan, settings, window_days=7, whole_window=True)
+    assert sorted(everything.context_articles["article_id"]) == ["other", "same"]
+    assert stories.to_dict() == {"new": "story-001", "same": "story-001", "other": "story-002"}
     # A night with nothing to parse has no story to continue.
-    empty = history.same_story_context(history.plan_night(tonight.iloc[:0], pd.DataFrame(), window, claims, key="k1"), settings, window_days=7)
+    empty, _ = history.night_stories(history.plan_night(tonight.iloc[:0], pd.DataFrame(), window, claims, key="k1"), settings, window_days=7)
     assert empty.context_articles.empty and empty.context_claims.empty
