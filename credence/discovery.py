@@ -73,7 +73,11 @@ def discovered_sources(claims: pd.DataFrame, config: Config | None = None, *, ma
     """One row per unregistered source of a run's claims, most frequent first (DISCOVERED_COLUMNS)."""
     if claims.empty or "source_id" not in claims:
         return pd.DataFrame(columns=DISCOVERED_COLUMNS)
-    unregistered = claims[claims["source_id"].astype(str).str.startswith("unregistered:")]
+    # Only the columns read below, as Python objects: each group of a wide, Arrow-backed frame
+    # costs a copy of every column and a conversion of every cell read.
+    wanted = ["source_id", "claim_id", "content", "source_text", "source_type", "source_prior", "prior_rule", "resolution_method", "article_id",
+              "outlet", "url", "source_country", "source_affiliation", "source_interested_in", "source_role", "source_organisation"]
+    unregistered = claims.loc[claims["source_id"].astype(str).str.startswith("unregistered:"), [c for c in wanted if c in claims.columns]].astype(object)
     choices: dict[str, str] = {}
     if config is not None:
         for entry in config.registry.sources:
@@ -95,7 +99,8 @@ def discovered_sources(claims: pd.DataFrame, config: Config | None = None, *, ma
         domains = ""
         if is_outlet and "url" in group:
             domains = "; ".join(sorted({outlet_from_url(str(url)) for url in group["url"] if str(url)} - {""}))
-        examples = [f"{row.claim_id}: {' '.join(str(row.content).split())[:160]}" for row in group.head(max_examples).itertuples()]
+        head = group.head(max_examples)
+        examples = [f"{claim_id}: {' '.join(str(content).split())[:160]}" for claim_id, content in zip(head["claim_id"], head["content"], strict=True)]
         rows.append({
             "decision": "",
             "id": proposed,

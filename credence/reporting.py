@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import jinja2
+import numpy as np
 import orjson
 import pandas as pd
 from markupsafe import Markup
@@ -101,9 +102,20 @@ def _links(cell: object) -> list[str]:
 
 def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
     """Rows as dicts with missing values as None (templates and JSON both understand None)."""
-    # Columns as plain lists first: iterating Arrow-backed columns value by value is slow.
-    columns = {name: frame[name].tolist() for name in frame.columns}
-    return [{name: (None if _missing(value) else value) for name, value in zip(columns, row, strict=True)} for row in zip(*columns.values(), strict=True)] if len(frame) else []
+    # Columns as plain lists, missing values replaced column by column: iterating Arrow-backed
+    # columns, or testing every cell in Python, is slow on a night's claims.
+    names = list(frame.columns)
+    columns = [_plain_list(frame[name]) for name in names]
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)] if len(frame) else []
+
+
+def _plain_list(column: pd.Series) -> list[object]:
+    values = column.tolist()
+    missing = column.isna().to_numpy()
+    if missing.any():
+        for position in missing.nonzero()[0]:
+            values[position] = None
+    return values
 
 
 def _missing(value: object) -> bool:
@@ -373,42 +385,56 @@ def disputes(claims: pd.DataFrame, *, limit: int = 20, per_side: int = 8) -> lis
         return []
     frame = with_credibility(claims)
     frame.index = pd.Index(frame["claim_id"].to_numpy())
-    # Ranking needs five columns; the full rows are taken only for the disputes shown.
-    narrow = frame[["claim_id", "stance", "independence_group", "published_at", "story_id"]]
-    ranked = []
-    for component in dispute_sides(claims):
-        rows = narrow.loc[list(component)]
-        sides = rows["claim_id"].map(component)
-        zero, one = rows[sides == 0], rows[sides == 1]
-        deny_share = [(part["stance"] == "deny").mean() for part in (zero, one)]
-        first, second = (zero, one) if deny_share[0] <= deny_share[1] else (one, zero)
-        asserting = first[first["stance"] != "deny"]
-        headline = (asserting if len(asserting) else first).sort_values(["published_at", "claim_id"]).iloc[0]
-        denied = bool((second["stance"] == "deny").any())
-        shared = len(set(first["independence_group"]) & set(second["independence_group"]))
-        weaker = min(first["independence_group"].nunique(), second["independence_group"].nunique())
-        # Explicit denials first (what readers most need to see); then most independent groups
-        # on the weaker side; then disputes between distinct groups (a group on both sides is
-        # more likely a matching error than a disagreement); then the busiest.
-        order = (not denied, -weaker, shared, -len(rows), str(headline["story_id"]), str(headline["published_at"]))
-        ranked.append((order, headline, first, second, denied, shared, len(rows)))
-    ranked.sort(key=lambda item: item[0])
-    # Only the disputes shown are laid out side by side (the costly part on a busy night).
-    return [
-        Dispute(
-            story_id=str(headline["story_id"]),
-            headline={k: (None if _missing(v) else v) for k, v in headline.to_dict().items()},
-            supports=_side(first, per_side, lead=str(headline["claim_id"])),
-            contradicts=_side(second, per_side),
-            size=size,
-            shared_groups=shared,
-            denied=denied,
+    components = dispute_sides(claims)
+    if not components:
+        return []
+    # Ranking works on one long table of (dispute, claim, side) and five columns; the full
+    # rows are taken only for the disputes shown.
+    rows = pd.DataFrame({
+        "dispute": np.repeat(np.arange(len(components)), [len(component) for component in components]),
+        "claim_id": [claim_id for component in components for claim_id in component],
+        "side": [side for component in components for side in component.values()],
+    }).join(frame[["stance", "independence_group", "published_at", "story_id"]], on="claim_id")
+    rows["deny"] = rows["stance"] == "deny"
+    # The first side is the one with the smaller share of denials (side 0 on a tie).
+    deny_share = rows.pivot_table(index="dispute", columns="side", values="deny", aggfunc="mean")
+    first_side = np.where(deny_share[0] <= deny_share[1], 0, 1)
+    rows["first"] = rows["side"].to_numpy() == first_side[rows["dispute"].to_numpy()]
+    # The headline: the first side's earliest asserting claim (its earliest claim if all deny).
+    headlines = rows[rows["first"]].sort_values(["dispute", "deny", "published_at", "claim_id"]).drop_duplicates("dispute").set_index("dispute")
+    group_sides = rows[["dispute", "first", "independence_group"]].drop_duplicates()
+    groups = group_sides.groupby(["dispute", "first"]).size().unstack(fill_value=0)
+    per_group = group_sides.groupby(["dispute", "independence_group"]).size()
+    ranking = pd.DataFrame({
+        "claim_id": headlines["claim_id"],
+        "denied": rows[~rows["first"]].groupby("dispute")["deny"].any(),
+        "weaker": groups.min(axis=1),  # both sides hold claims
+        "shared": (per_group == 2).groupby(level="dispute").sum(),
+        "size": rows.groupby("dispute").size(),
+        "story": headlines["story_id"].astype(str),
+        "published": headlines["published_at"].astype(str),
+    })
+    # Explicit denials first (what readers most need to see); then most independent groups
+    # on the weaker side; then disputes between distinct groups (a group on both sides is
+    # more likely a matching error than a disagreement); then the busiest.
+    ranking = ranking.assign(_not_denied=~ranking["denied"], _weaker=-ranking["weaker"], _size=-ranking["size"])
+    ranking = ranking.sort_values(["_not_denied", "_weaker", "shared", "_size", "story", "published"], kind="stable").head(limit)
+    shown = []
+    for dispute, row in ranking.iterrows():
+        members = rows[rows["dispute"] == dispute]
+        headline = frame.loc[row["claim_id"]]
+        shown.append(
+            Dispute(
+                story_id=str(headline["story_id"]),
+                headline={k: (None if _missing(v) else v) for k, v in headline.to_dict().items()},
+                supports=_side(frame.loc[members.loc[members["first"], "claim_id"]], per_side, lead=str(row["claim_id"])),
+                contradicts=_side(frame.loc[members.loc[~members["first"], "claim_id"]], per_side),
+                size=int(row["size"]),
+                shared_groups=int(row["shared"]),
+                denied=bool(row["denied"]),
+            )
         )
-        for _, headline, first, second, denied, shared, size in (
-            (order, frame.loc[headline["claim_id"]], frame.loc[first.index], frame.loc[second.index], denied, shared, size)
-            for order, headline, first, second, denied, shared, size in ranked[:limit]
-        )
-    ]
+    return shown
 
 
 # --- what changed since the previous run, and trends over past runs --------------------------
