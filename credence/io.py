@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_RAW_DIR = PROJECT_ROOT / "data" / "raw"
@@ -211,16 +212,24 @@ def history_partition(out_dir: Path, table: str, run_date: str) -> Path:
     return out_dir / "history" / table / f"run_date={run_date}"
 
 
-def read_history(out_dir: Path, table: str, *, before: str, since: str = "0000-00-00", columns: list[str] | None = None) -> pd.DataFrame:
-    """Rows of a history table from runs dated in [since, before), with their ``run_date``."""
+def read_history(
+    out_dir: Path, table: str, *, before: str, since: str = "0000-00-00", columns: list[str] | None = None, article_ids: Iterable[str] | None = None
+) -> pd.DataFrame:
+    """Rows of a history table from runs dated in [since, before), with their ``run_date``;
+    with ``article_ids``, only those articles' rows (filtered as Parquet is read)."""
     root = out_dir / "history" / table
+    wanted = None if article_ids is None else sorted(set(article_ids))
     frames = []
     if root.exists():
         for partition in sorted(root.glob("run_date=*")):
             run_date = partition.name.split("=", 1)[1]
             part = partition / "part.parquet"
             if since <= run_date < before and part.exists():
-                frame = pd.read_parquet(part, columns=columns)
+                if wanted is not None and not wanted:  # nothing to read, but the table's columns
+                    frame = pq.read_schema(part).empty_table().to_pandas()
+                    frame = frame[columns] if columns else frame
+                else:
+                    frame = pd.read_parquet(part, columns=columns, filters=None if wanted is None else [("article_id", "in", wanted)])
                 frame["run_date"] = run_date
                 frames.append(frame)
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[*(columns or []), "run_date"])

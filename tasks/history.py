@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -25,11 +26,15 @@ def plan_night(
     seen = io.read_history(out_dir, "articles", before=tonight, columns=["article_id"])
     since = history.window_start(run_date, window_days)
     window_articles = io.read_history(out_dir, "articles", before=tonight, since=since)
-    window_claims = io.read_history(out_dir, "claims", before=tonight, since=since)
+    # Two columns of the window's claims decide what is reused; the full rows are read below,
+    # for the articles in tonight's stories only.
+    window_claims = io.read_history(out_dir, "claims", before=tonight, since=since, columns=["article_id", "extraction_key"])
     plan = history.plan_night(articles, seen, window_articles.drop(columns="run_date"), window_claims, key=key)
     window_count = len(plan.context_articles)
     settings = config.load_config(config_dir).scoring.corroboration
     plan, stories = history.night_stories(plan, settings, window_days, whole_window=whole_window)
+    stored = io.read_history(out_dir, "claims", before=tonight, since=since, article_ids=plan.context_claims["article_id"])
+    plan = replace(plan, context_claims=stored[stored["extraction_key"] == key].reset_index(drop=True) if len(stored) else stored)
     io.write_parquet(ledger_path, history.mark_seen_in_ledger(io.read_parquet(ledger_path), plan.seen_before))
     run_articles = pd.concat([plan.to_parse, plan.context_articles], ignore_index=True)
     run_articles["parsed_tonight"] = [True] * len(plan.to_parse) + [False] * len(plan.context_articles)

@@ -78,3 +78,17 @@ def test_only_the_window_articles_in_tonight_stories_are_kept():
     # A night with nothing to parse has no story to continue.
     empty, _ = history.night_stories(history.plan_night(tonight.iloc[:0], pd.DataFrame(), window, claims, key="k1"), settings, window_days=7)
     assert empty.context_articles.empty and empty.context_claims.empty
+
+
+def test_history_reads_only_the_asked_articles(tmp_path):
+    """read_history with article_ids filters rows as Parquet is read; an empty set keeps the columns."""
+    from credence import io
+
+    io.write_history(tmp_path, "claims", "2026-11-26", stored_claims([("a", "k1"), ("b", "k1")]))
+    io.write_history(tmp_path, "claims", "2026-11-27", stored_claims([("c", "k1")]))
+    picked = io.read_history(tmp_path, "claims", before="2026-11-28", since="2026-11-20", article_ids=["c", "a"])
+    assert sorted(picked["article_id"]) == ["a", "c"] and set(picked["run_date"]) == {"2026-11-26", "2026-11-27"}
+    none = io.read_history(tmp_path, "claims", before="2026-11-28", article_ids=[])
+    assert none.empty and {"claim_id", "article_id", "extraction_key", "run_date"} <= set(none.columns)
+    narrow = io.read_history(tmp_path, "claims", before="2026-11-28", columns=["article_id"], article_ids=[])
+    assert list(narrow.columns) == ["article_id", "run_date"]
