@@ -157,9 +157,6 @@ def _parse_chunk(texts: Sequence[str], nlp: Language, words: frozenset[str] | No
         doc = segment_docs[0] if len(segment_docs) == 1 else Doc.from_docs(segment_docs, ensure_whitespace=False)
         doc.user_data[TEXT_KEY] = text  # Doc.text is rebuilt from the tokens at each access
         yield doc
-    # Run spaCy's pipe to its end, so its workers get the orderly stop: a pipe closed early
-    # (collected with its last Doc taken but not its end) stops them mid-send, warning W127.
-    next(heavy_docs, None)
 
 
 def parse(

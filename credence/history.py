@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from credence import claims, corroboration
+from credence import claims, corroboration, io
 from credence.config import CorroborationSettings
 
 
@@ -110,6 +110,14 @@ def night_stories(plan: Plan, settings: CorroborationSettings, window_days: int,
         )
     kept = stories.reindex(pd.concat([plan.to_parse["article_id"], plan.context_articles["article_id"]]))
     return plan, pd.Series(corroboration.story_ids(kept.to_numpy(dtype=object)), index=kept.index)
+
+
+def stored_context_claims(out_dir: Path, plan: Plan, *, key: str, since: str, before: str) -> Plan:
+    """The plan with the full stored rows of its context claims (it was made from two columns),
+    read for its context articles only and under the current extraction key."""
+    stored = io.read_history(out_dir, "claims", before=before, since=since, article_ids=plan.context_claims["article_id"])
+    current = stored[stored["extraction_key"] == key].reset_index(drop=True) if len(stored) else stored
+    return replace(plan, context_claims=current)
 
 
 def mark_seen_in_ledger(ledger: pd.DataFrame, seen_before: pd.DataFrame) -> pd.DataFrame:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -33,8 +32,7 @@ def plan_night(
     window_count = len(plan.context_articles)
     settings = config.load_config(config_dir).scoring.corroboration
     plan, stories = history.night_stories(plan, settings, window_days, whole_window=whole_window)
-    stored = io.read_history(out_dir, "claims", before=tonight, since=since, article_ids=plan.context_claims["article_id"])
-    plan = replace(plan, context_claims=stored[stored["extraction_key"] == key].reset_index(drop=True) if len(stored) else stored)
+    plan = history.stored_context_claims(out_dir, plan, key=key, since=since, before=tonight)
     io.write_parquet(ledger_path, history.mark_seen_in_ledger(io.read_parquet(ledger_path), plan.seen_before))
     run_articles = pd.concat([plan.to_parse, plan.context_articles], ignore_index=True)
     run_articles["parsed_tonight"] = [True] * len(plan.to_parse) + [False] * len(plan.context_articles)
