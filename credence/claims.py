@@ -92,8 +92,7 @@ def find_attributions(doc: Doc, *, article_id: str, outlet: str, cues: dict[str,
     return attribution_rules.find_attributions(doc, cues=cues, outlet=outlet)
 
 
-def _to_claim(found: Found, doc: Doc, article_id: str) -> Claim:
-    text = doc.text
+def _to_claim(found: Found, doc: Doc, text: str, article_id: str) -> Claim:
     pieces = sorted(found.content_spans)
     content_start, content_end = pieces[0][0], max(e for _, e in pieces)
     terms = " ".join(term for s, e in pieces if (term := content_terms(doc, s, e)))
@@ -150,7 +149,8 @@ def _drop_nested(found: Sequence[Found]) -> list[Found]:
 def extract_claims(doc: Doc, *, article_id: str, outlet: str, cues: dict[str, CueInfo]) -> list[Claim]:
     """All claims of one parsed article, in reading order."""
     found = _drop_nested([f for f in attribution_rules.find_attributions(doc, cues=cues, outlet=outlet) if f.scored])
-    claims = [_to_claim(item, doc, article_id) for item in found]
+    text = doc.user_data.get(attribution_rules.TEXT_KEY) or doc.text  # Doc.text is rebuilt at each access
+    claims = [_to_claim(item, doc, text, article_id) for item in found]
     claims.sort(key=lambda c: (c.content_start, c.cue_start))
     for number, claim in enumerate(claims, start=1):
         claim.claim_id = f"{article_id}-c{number:03d}"

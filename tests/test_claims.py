@@ -308,6 +308,24 @@ def test_parsing_in_two_processes_gives_the_same_claims(english, settings, monke
     assert extracted(2) == single
 
 
+def test_docs_cross_processes_without_searching_entry_points(english, monkeypatch):
+    """Once the pipeline is loaded, a Doc's msgpack round trip (what every parsed paragraph
+    does between spaCy's processes) keeps srsly's numpy hooks but scans no entry points."""
+    import catalogue
+    import numpy
+    import srsly
+    from spacy.tokens import Doc
+
+    def scan(self):  # type: ignore[no-untyped-def]
+        raise AssertionError("entry points searched at a msgpack call")
+
+    monkeypatch.setattr(catalogue.Registry, "get_entry_points", scan)
+    doc = english("The minister said the bridge was safe.")
+    assert Doc(english.vocab).from_bytes(doc.to_bytes()).text == doc.text
+    array = numpy.arange(3)
+    assert (srsly.msgpack_loads(srsly.msgpack_dumps({"a": array}))["a"] == array).all()
+
+
 # ---------------------------------------------------------------- acceptance
 
 
