@@ -3,14 +3,16 @@
 The dependency parser (and the entity recognizer) are most of spaCy's cost, and only a
 paragraph that holds a cue word, a quote mark or a colon can carry an attribution. So:
 
-- each paragraph is its own Doc (a sentence never runs over a paragraph break, which the
-  parser otherwise lets happen after a quote);
+- a paragraph break always starts a sentence (the parser otherwise lets a sentence run on
+  after a quote): :func:`paragraph_starts` marks it before the parser runs;
 - a paragraph with no word of the cue lexicon in any inflection, no quote mark and no colon
   skips the parser and the entity recognizer: it is tagged and lemmatized (the outlet's own
   assertions need lemmas for matching), split into sentences at sentence-final punctuation,
   and its tokens carry the dependency label ``unparsed``;
-- the paragraphs are joined back into one Doc whose text is the article's, unchanged, so that
-  every offset the rules produce points into the article.
+- consecutive paragraphs of the same kind go to spaCy as one text (a Doc costs a fixed
+  amount to pass between processes, whatever its length), and the pieces are joined back into
+  one Doc whose text is the article's, unchanged, so that every offset the rules produce
+  points into the article.
 
 The pre-filter can only cost recall when a cue appears in a form the inflection rules below
 do not generate; the attribution evaluation measures the extractor with it.
@@ -33,7 +35,8 @@ PARSE_ONLY = ("parser", "ner")
 # Paragraphs sent to spaCy at once; with several processes a chunk should be large, since
 # each nlp.pipe call starts its workers anew.
 CHUNK_ARTICLES = 64
-MIN_PARAGRAPHS_PER_PROCESS = 100
+# Runs of paragraphs (about one per article) each process must have to be worth starting.
+MIN_RUNS_PER_PROCESS = 20
 _PARAGRAPH = re.compile(r"[^\n]*(?:\n+|$)")
 _WORD = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
 _SENTENCE_END = frozenset({".", "!", "?", "…"})
@@ -133,27 +136,38 @@ def _mark_unparsed(doc: Doc) -> Doc:
     return doc
 
 
+def runs(text: str, words: frozenset[str] | None) -> list[tuple[str, bool]]:
+    """The text as runs of consecutive paragraphs that may (True) or cannot (False) hold an
+    attribution; joined, the runs give the text back. Without ``words`` all of it is one run."""
+    if words is None:
+        return [(text, True)]
+    found: list[tuple[str, bool]] = []
+    for part in paragraphs(text):
+        heavy = may_attribute(part, words)
+        if found and found[-1][1] == heavy:
+            found[-1] = (found[-1][0] + part, heavy)
+        else:
+            found.append((part, heavy))
+    return found
+
+
 def _parse_chunk(texts: Sequence[str], nlp: Language, words: frozenset[str] | None, batch_size: int, n_process: int) -> Iterator[Doc]:
-    """The chunk's Docs in order, each as soon as its paragraphs are parsed.
+    """The chunk's Docs in order, each as soon as its runs of paragraphs are parsed.
 
     Both pipes are consumed lazily, so the caller's work on one article (the rules) runs while
     spaCy's worker processes parse the next ones.
     """
-    pieces = [paragraphs(text) for text in texts]
-    if words is None:
-        heavy_flags = [[True] * len(parts) for parts in pieces]
-    else:
-        heavy_flags = [[may_attribute(part, words) for part in parts] for parts in pieces]
-    heavy = [part for parts, flags in zip(pieces, heavy_flags, strict=True) for part, flag in zip(parts, flags, strict=True) if flag]
-    light = [part for parts, flags in zip(pieces, heavy_flags, strict=True) for part, flag in zip(parts, flags, strict=True) if not flag]
-    # Extra processes pay off only with enough paragraphs to share out (each starts by forking).
-    processes = n_process if len(heavy) >= MIN_PARAGRAPHS_PER_PROCESS * n_process else 1
+    pieces = [runs(text, words) for text in texts]
+    heavy = [part for parts in pieces for part, flag in parts if flag]
+    light = [part for parts in pieces for part, flag in parts if not flag]
+    # Extra processes pay off only with enough runs to share out (each starts by forking).
+    processes = n_process if len(heavy) >= MIN_RUNS_PER_PROCESS * n_process else 1
     heavy_docs = iter(nlp.pipe(heavy, batch_size=batch_size, n_process=processes))
     disabled = [name for name in PARSE_ONLY if name in nlp.pipe_names]
     # The tagger alone is cheap: more processes would cost more to start than they save.
     light_docs = (_mark_unparsed(doc) for doc in nlp.pipe(light, batch_size=batch_size, disable=disabled))
-    for text, flags in zip(texts, heavy_flags, strict=True):
-        segment_docs = [next(heavy_docs) if flag else next(light_docs) for flag in flags]
+    for text, parts in zip(texts, pieces, strict=True):
+        segment_docs = [next(heavy_docs) if flag else next(light_docs) for _, flag in parts]
         doc = segment_docs[0] if len(segment_docs) == 1 else Doc.from_docs(segment_docs, ensure_whitespace=False)
         doc.user_data[TEXT_KEY] = text  # Doc.text is rebuilt from the tokens at each access
         yield doc

