@@ -1,10 +1,10 @@
-"""Parsing for the attribution rules: paragraph by paragraph, with a cheap pre-filter.
+"""Parsing for the attribution rules: runs of paragraphs, with a cheap pre-filter.
 
 The dependency parser (and the entity recognizer) are most of spaCy's cost, and only a
 paragraph that holds a cue word, a quote mark or a colon can carry an attribution. So:
 
 - a paragraph break always starts a sentence (the parser otherwise lets a sentence run on
-  after a quote): :func:`paragraph_starts` marks it before the parser runs;
+  after a quote): :func:`credence.nlp.paragraph_starts` marks it before the parser runs;
 - a paragraph with no word of the cue lexicon in any inflection, no quote mark and no colon
   skips the parser and the entity recognizer: it is tagged and lemmatized (the outlet's own
   assertions need lemmas for matching), split into sentences at sentence-final punctuation,
@@ -182,7 +182,7 @@ def parse(
     n_process: int = 1,
     chunk_articles: int = CHUNK_ARTICLES,
 ) -> Iterator[Doc]:
-    """One Doc per text, paragraph by paragraph; with ``cues``, pre-filtered (see the module doc)."""
+    """One Doc per text, parsed in runs of paragraphs; with ``cues``, pre-filtered (see the module doc)."""
     words = cue_words(cues) if cues is not None else None
     chunk: list[str] = []
     size = chunk_articles if n_process == 1 else max(chunk_articles, 1000)
