@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import re
 from functools import lru_cache
 
@@ -60,6 +61,19 @@ def freeze_msgpack_hooks() -> None:
         registry.get_all = lambda hooks=hooks: dict(hooks)  # type: ignore[method-assign]
 
 
+def _forget_parent_thread_pools() -> None:
+    """In a forked child, forget the thread pools of the parent (their threads were not copied).
+
+    concurrent.futures joins every pool thread it knows when a process exits. A spaCy worker
+    forked from a pool thread (Prefect's task runner runs tasks in one) is that thread's copy,
+    so the join raised "cannot join current thread" and the worker, its work done, exited with
+    status 1: spaCy's warning W127 at every parse batch of the flow.
+    """
+    from concurrent.futures import thread
+
+    thread._threads_queues.clear()  # noqa: SLF001 - the registry that exit hook walks
+
+
 @lru_cache(maxsize=1)
 def load_pipeline() -> Language:
     """Return the English pipeline, loading it on first use only."""
@@ -69,6 +83,7 @@ def load_pipeline() -> Language:
         except ImportError:
             continue
         freeze_msgpack_hooks()
+        os.register_at_fork(after_in_child=_forget_parent_thread_pools)
         pipeline = module.load()
         if "parser" in pipeline.pipe_names:
             pipeline.add_pipe(PARAGRAPH_STARTS, before="parser")

@@ -326,6 +326,27 @@ def test_parsing_in_two_processes_gives_the_same_claims(english, settings, monke
     assert extracted(2) == single
 
 
+def test_parse_workers_forked_from_a_thread_pool_exit_cleanly(english, settings, monkeypatch):
+    """Prefect runs tasks in pool threads; spaCy's workers forked from one finish with status 0 (no W127)."""
+    import warnings
+    from concurrent.futures import ThreadPoolExecutor
+
+    monkeypatch.setattr(attribution_parse, "MIN_RUNS_PER_PROCESS", 1)
+    cues = claims.cue_table(settings.cues)
+    texts = ["Officials said the dam was safe.\n", "The union denied that workers had been hurt.\n"] * 4
+
+    def parse() -> tuple[int, list[str]]:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            docs = list(claims.parse_articles(texts, nlp=english, cues=cues, n_process=2))
+        return len(docs), [str(warning.message) for warning in caught if "W127" in str(warning.message)]
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        parsed, worker_warnings = pool.submit(parse).result()
+    assert parsed == len(texts)
+    assert worker_warnings == []
+
+
 def test_docs_cross_processes_without_searching_entry_points(english, monkeypatch):
     """Once the pipeline is loaded, a Doc's msgpack round trip (what every parsed paragraph
     does between spaCy's processes) keeps srsly's numpy hooks but scans no entry points."""
