@@ -29,10 +29,11 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from credence.attribution_rules import QUOTE_CHARS, TEXT_KEY, UNPARSED, CueInfo
+from credence.nlp import PARAGRAPH_STARTS
 
-# Components that only the parsed paragraphs need.
-PARSE_ONLY = ("parser", "ner")
-# Paragraphs sent to spaCy at once; with several processes a chunk should be large, since
+# Components that only the parsed paragraphs need (_mark_unparsed starts the others' sentences).
+PARSE_ONLY = (PARAGRAPH_STARTS, "parser", "ner")
+# Articles sent to spaCy at once; with several processes a chunk should be large, since
 # each nlp.pipe call starts its workers anew.
 CHUNK_ARTICLES = 64
 # Runs of paragraphs (about one per article) each process must have to be worth starting.

@@ -405,6 +405,14 @@ def sentence_is_parsed(sent: Span) -> bool:
     return any(token.dep_ and token.dep_ != UNPARSED for token in sent)
 
 
+def article_text(doc: Doc) -> str:
+    """The article's text: as the parse stored it when it still matches the tokens, else
+    rebuilt from them (Doc.text is rebuilt at each access, which costs on a hot path)."""
+    text = doc.user_data.get(TEXT_KEY)
+    known = isinstance(text, str) and len(doc) > 0 and len(text) == doc[-1].idx + len(doc[-1].text_with_ws)
+    return text if known else doc.text
+
+
 # ---------------------------------------------------------------- the rules
 
 
@@ -413,9 +421,7 @@ class ArticleRules:
 
     def __init__(self, doc: Doc, *, cues: dict[str, CueInfo], outlet: str) -> None:
         self.doc = doc
-        text = doc.user_data.get(TEXT_KEY)
-        known = isinstance(text, str) and len(doc) > 0 and len(text) == doc[-1].idx + len(doc[-1].text_with_ws)
-        self.text = text if known else doc.text
+        self.text = article_text(doc)
         self.cues = cues
         self.outlet = outlet
         self.quotes = quote_spans(self.text)

@@ -149,7 +149,7 @@ def _drop_nested(found: Sequence[Found]) -> list[Found]:
 def extract_claims(doc: Doc, *, article_id: str, outlet: str, cues: dict[str, CueInfo]) -> list[Claim]:
     """All claims of one parsed article, in reading order."""
     found = _drop_nested([f for f in attribution_rules.find_attributions(doc, cues=cues, outlet=outlet) if f.scored])
-    text = doc.user_data.get(attribution_rules.TEXT_KEY) or doc.text  # Doc.text is rebuilt at each access
+    text = attribution_rules.article_text(doc)
     claims = [_to_claim(item, doc, text, article_id) for item in found]
     claims.sort(key=lambda c: (c.content_start, c.cue_start))
     for number, claim in enumerate(claims, start=1):

@@ -21,6 +21,7 @@ class PipelineMissingError(RuntimeError):
 
 
 PARAGRAPH_STARTS = "credence_paragraph_starts"
+_LINE_BREAK = re.compile(r"\n\s*")
 
 
 @Language.component(PARAGRAPH_STARTS)
@@ -39,9 +40,6 @@ def paragraph_starts(doc: Doc) -> Doc:
         if 0 < index < len(doc) and starts[index] == match.end():
             doc[index].is_sent_start = True
     return doc
-
-
-_LINE_BREAK = re.compile(r"\n\s*")
 
 
 def freeze_msgpack_hooks() -> None:
