@@ -59,6 +59,7 @@ from dataclasses import dataclass, field
 import numpy
 from spacy.attrs import DEP, LEMMA, LOWER, POS
 from spacy.symbols import ADJ, AUX, NOUN, PROPN, VERB
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
 from credence.sources import looks_like_person
@@ -382,7 +383,9 @@ def _run_around(token: Token, dropped: set[int]) -> list[Token]:
 
 def _without_mark(clause: Token) -> list[Token]:
     """A complement clause's tokens without its leading complementizer ("that", "whether")."""
-    return [t for t in clause.subtree if not (t.dep_ == "mark" and t.head == clause and t.i == clause.left_edge.i)]
+    first = clause.left_edge
+    skipped = first.i if first.dep_ == "mark" and first.head == clause else -1
+    return [t for t in clause.subtree if t.i != skipped]
 
 
 def _document_author(noun: Token) -> tuple[Token, str]:
@@ -411,6 +414,55 @@ def article_text(doc: Doc) -> str:
     text = doc.user_data.get(TEXT_KEY)
     known = isinstance(text, str) and len(doc) > 0 and len(text) == doc[-1].idx + len(doc[-1].text_with_ws)
     return text if known else doc.text
+
+
+@dataclass(frozen=True)
+class _CueHashes:
+    """The cue lexicon as sorted arrays of string ids, to find candidate tokens with numpy."""
+
+    verbs: numpy.ndarray
+    make: numpy.ndarray
+    adjectives: numpy.ndarray
+    nouns: numpy.ndarray
+    unparsed: numpy.ndarray
+
+
+def _sorted_ids(values: Iterable[int]) -> numpy.ndarray:
+    return numpy.unique(numpy.array(list(values), dtype="uint64"))
+
+
+def _member(values: numpy.ndarray, keys: numpy.ndarray) -> numpy.ndarray:
+    """values[i] in keys, for sorted keys (numpy.isin costs a pass per key on short arrays)."""
+    if not len(keys):
+        return numpy.zeros(len(values), dtype=bool)
+    found = numpy.minimum(numpy.searchsorted(keys, values), len(keys) - 1)
+    return keys[found] == values
+
+
+_VERB_POS_IDS = _sorted_ids(_VERB_POS)
+_NOUN_POS_IDS = _sorted_ids(_NOUN_POS)
+_ADJ_POS_IDS = _sorted_ids(_ADJ_POS)
+# The lexicon a run uses, with its hashes: one lexicon serves every article of a run.
+_CUE_HASHES: dict[int, tuple[dict[str, CueInfo], _CueHashes]] = {}
+
+
+def _cue_hashes(cues: dict[str, CueInfo]) -> _CueHashes:
+    cached = _CUE_HASHES.get(id(cues))
+    if cached is not None and cached[0] is cues:
+        return cached[1]
+    verbs = [lemma for lemma, info in cues.items() if info.verb and " " not in lemma]
+    # The lemmatizer clips some verbs ("hopes" -> "hop"): accept the clipped form too.
+    verbs += [lemma[:-1] for lemma, info in cues.items() if info.verb and lemma.endswith("e") and lemma[:-1] not in cues]
+    hashes = _CueHashes(
+        verbs=_sorted_ids(get_string_id(lemma) for lemma in verbs),
+        make=_sorted_ids([get_string_id("make")] if "make clear" in cues else []),
+        adjectives=_sorted_ids(get_string_id(lemma) for lemma, info in cues.items() if info.adjective),
+        nouns=_sorted_ids(get_string_id(lemma) for lemma, info in cues.items() if info.noun),
+        unparsed=_sorted_ids([0, get_string_id(UNPARSED)]),
+    )
+    _CUE_HASHES.clear()  # keep one: a new dict means a new lexicon (tests build many)
+    _CUE_HASHES[id(cues)] = (cues, hashes)
+    return hashes
 
 
 # ---------------------------------------------------------------- the rules
@@ -479,32 +531,21 @@ class ArticleRules:
         is what makes a pass over spaCy tokens slow).
         """
         doc = self.doc
-        strings = doc.vocab.strings
+        hashes = _cue_hashes(self.cues)
         array = doc.to_array([LEMMA, POS, LOWER, DEP])
-        verb_lemmas = {strings[lemma]: lemma for lemma, info in self.cues.items() if info.verb and " " not in lemma}
-        # The lemmatizer clips some verbs ("hopes" -> "hop"): accept the clipped form too.
-        verb_lemmas.update({strings[lemma[:-1]]: lemma for lemma, info in self.cues.items() if info.verb and lemma.endswith("e") and lemma[:-1] not in self.cues})
-        noun_lemmas = {strings[lemma]: lemma for lemma, info in self.cues.items() if info.noun}
-        adjective_lemmas = {strings[lemma]: lemma for lemma, info in self.cues.items() if info.adjective}
-        make = strings["make"] if "make clear" in self.cues else -1
-        according, per, words, colon, in_ = strings["according"], strings["per"], strings["words"], strings[":"], strings["in"]
-        unparsed = {0, strings[UNPARSED]}
+        according, per, words, colon, in_ = (get_string_id(word) for word in ("according", "per", "words", ":", "in"))
         order = {"verb": 0, "make": 0, "adjective": 0, "preposition": 1, "noun": 2, "headline": 3}
         lemmas, pos, lower, dep = (array[:, column] for column in range(4))
-
-        def among(values: numpy.ndarray, keys: Iterable[int]) -> numpy.ndarray:
-            return numpy.isin(values, numpy.array(list(keys), dtype="uint64"))
-
-        parsed = ~among(dep, unparsed)
-        verbs = among(pos, _VERB_POS)
+        parsed = ~_member(dep, hashes.unparsed)
+        verbs = _member(pos, _VERB_POS_IDS)
         kinds = [
-            ("verb", verbs & among(lemmas, verb_lemmas)),
-            ("make", verbs & among(lemmas, [make] if make >= 0 else [])),
-            ("adjective", among(pos, _ADJ_POS) & among(lemmas, adjective_lemmas)),
-            ("noun", among(pos, _NOUN_POS) & among(lemmas, noun_lemmas)),
-            ("preposition", among(lower, [according, per, in_])),
-            ("words", among(lower, [words])),
-            ("headline", among(lower, [colon])),
+            ("verb", verbs & _member(lemmas, hashes.verbs)),
+            ("make", verbs & _member(lemmas, hashes.make)),
+            ("adjective", _member(pos, _ADJ_POS_IDS) & _member(lemmas, hashes.adjectives)),
+            ("noun", _member(pos, _NOUN_POS_IDS) & _member(lemmas, hashes.nouns)),
+            ("preposition", _member(lower, _sorted_ids([according, per, in_]))),
+            ("words", lower == words),
+            ("headline", lower == colon),
         ]
         starts = numpy.array([sent.start for sent in sentences])
         found: list[tuple[int, str, int]] = []

@@ -326,6 +326,37 @@ def test_parsing_in_two_processes_gives_the_same_claims(english, settings, monke
     assert extracted(2) == single
 
 
+def test_worker_processes_split_the_same_claims_as_one_process(english, settings, monkeypatch):
+    """The flow's parse: worker processes forked from a task thread each parse and apply the
+    rules to a share of the articles; the claims and their order are those of one process."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from credence.models import Article
+
+    monkeypatch.setattr(claims, "WORKER_CHUNK_ARTICLES", 2)
+    texts = [
+        "Officials said the dam was safe.\n\n“We are watching it closely,” the governor added.\n",
+        "The port closed early on Monday.\n\nThe union denied that workers had been hurt.\n",
+        "According to the ministry, prices will rise. Analysts estimated growth at 2 percent.\n",
+    ] * 3
+    articles = [
+        Article(
+            article_id=f"a{number}", outlet=OUTLET, url="", published_at="2026-11-28T10:00:00+00:00", published_at_origin="field",
+            title="", text=text, source_file="night.jsonl", record=f"line {number + 1}",
+        )
+        for number, text in enumerate(texts)
+    ]
+
+    def split(n_process: int) -> list[tuple[str, str, str, str, str]]:
+        found = claims.split_claims(articles, lexicon=settings.cues, nlp=english, n_process=n_process)
+        return [(c.claim_id, c.article_id, c.source_text, c.cue, c.content) for c in found]
+
+    single = split(1)
+    assert len(single) >= 15
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        assert pool.submit(split, 2).result() == single
+
+
 def test_parse_workers_forked_from_a_thread_pool_exit_cleanly(english, settings, monkeypatch):
     """Prefect runs tasks in pool threads; spaCy's workers forked from one finish with status 0 (no W127)."""
     import warnings
