@@ -73,58 +73,71 @@ def discovered_sources(claims: pd.DataFrame, config: Config | None = None, *, ma
     """One row per unregistered source of a run's claims, most frequent first (DISCOVERED_COLUMNS)."""
     if claims.empty or "source_id" not in claims:
         return pd.DataFrame(columns=DISCOVERED_COLUMNS)
-    # Only the columns read below, as Python objects: each group of a wide, Arrow-backed frame
-    # costs a copy of every column and a conversion of every cell read.
+    # Only the columns read below.
     wanted = ["source_id", "claim_id", "content", "source_text", "source_type", "source_prior", "prior_rule", "resolution_method", "article_id",
               "outlet", "url", "source_country", "source_affiliation", "source_interested_in", "source_role", "source_organisation"]
-    unregistered = claims.loc[claims["source_id"].astype(str).str.startswith("unregistered:"), [c for c in wanted if c in claims.columns]].astype(object)
+    unregistered = claims.loc[claims["source_id"].astype(str).str.startswith("unregistered:"), [c for c in wanted if c in claims.columns]]
     choices: dict[str, str] = {}
     if config is not None:
         for entry in config.registry.sources:
             for alias in (entry.name, *entry.aliases):
                 choices.setdefault(mention_key(alias), entry.id)
-    rows: list[dict[str, object]] = []
+    # Plain lists and row positions per source (in order of first appearance): a pandas group
+    # per source costs about a millisecond, and a night has thousands of unregistered sources.
+    column = {name: unregistered[name].astype(object).tolist() if name in unregistered else None for name in wanted}
+    positions: dict[object, list[int]] = {}
+    for position, source_id in enumerate(column["source_id"] or []):
+        positions.setdefault(source_id, []).append(position)
+
+    def values(name: str, rows: list[int]) -> list[object]:
+        cells = column[name]
+        return [cells[row] for row in rows] if cells is not None else []
+
+    def first(name: str, rows: list[int]) -> object:
+        cells = column[name]
+        return cells[rows[0]] if cells is not None else ""
+
+    rows_out: list[dict[str, object]] = []
     taken: Counter[str] = Counter()
-    for source_id, group in unregistered.groupby("source_id", sort=False):
-        first = group.iloc[0]
-        is_outlet = str(first.get("resolution_method", "")).startswith("outlet")
-        texts = group["outlet"] if is_outlet and "outlet" in group else group["source_text"]
-        mentions = [text for text, _ in Counter(texts.astype(str)).most_common()]
-        source_type = str(first["source_type"])
+    for source_id, rows in positions.items():
+        is_outlet = str(first("resolution_method", rows)).startswith("outlet")
+        texts = values("outlet", rows) if is_outlet and column["outlet"] is not None else values("source_text", rows)
+        mentions = [text for text, _ in Counter(str(text) for text in texts).most_common()]
+        source_type = str(first("source_type", rows))
         name = (person_name(mentions) if source_type in _PERSON_TYPES else "") or mentions[0]
         proposed = _slug(name)
         taken[proposed] += 1
         if taken[proposed] > 1:
             proposed = f"{proposed}-{taken[proposed]}"
         domains = ""
-        if is_outlet and "url" in group:
-            domains = "; ".join(sorted({outlet_from_url(str(url)) for url in group["url"] if str(url)} - {""}))
-        head = group.head(max_examples)
-        examples = [f"{claim_id}: {' '.join(str(content).split())[:160]}" for claim_id, content in zip(head["claim_id"], head["content"], strict=True)]
-        rows.append({
+        if is_outlet and column["url"] is not None:
+            domains = "; ".join(sorted({outlet_from_url(str(url)) for url in values("url", rows) if str(url)} - {""}))
+        head = rows[:max_examples]
+        examples = [f"{claim_id}: {' '.join(str(content).split())[:160]}" for claim_id, content in zip(values("claim_id", head), values("content", head), strict=True)]
+        rows_out.append({
             "decision": "",
             "id": proposed,
             "name": name,
             "type": source_type,
-            "country": str(first.get("source_country", "")),
-            "affiliations": str(first.get("source_affiliation", "")),
-            "interested_in": str(first.get("source_interested_in", "")),
-            "role": str(first.get("source_role", "")),
-            "organisation": str(first.get("source_organisation", "")),
+            "country": str(first("source_country", rows)),
+            "affiliations": str(first("source_affiliation", rows)),
+            "interested_in": str(first("source_interested_in", rows)),
+            "role": str(first("source_role", rows)),
+            "organisation": str(first("source_organisation", rows)),
             "aliases": "; ".join(mentions),
             "domains": domains,
             "prior": "",
             "alias_of": "",
             "suggested_alias_of": _suggestion(name, choices),
-            "claims": len(group),
-            "articles": group["article_id"].nunique(),
-            "outlets": "; ".join(sorted(set(group["outlet"].astype(str)))) if "outlet" in group else "",
-            "category_prior": float(first["source_prior"]),
-            "prior_rule": str(first["prior_rule"]),
-            "resolution_method": "; ".join(sorted(set(group["resolution_method"].astype(str)))),
+            "claims": len(rows),
+            "articles": len(set(values("article_id", rows))),
+            "outlets": "; ".join(sorted({str(outlet) for outlet in values("outlet", rows)})),
+            "category_prior": float(first("source_prior", rows)),  # type: ignore[arg-type]
+            "prior_rule": str(first("prior_rule", rows)),
+            "resolution_method": "; ".join(sorted({str(method) for method in values("resolution_method", rows)})),
             "example_claims": " | ".join(examples),
             "_key": str(source_id),
         })
-    table = pd.DataFrame(rows, columns=[*DISCOVERED_COLUMNS, "_key"])
+    table = pd.DataFrame(rows_out, columns=[*DISCOVERED_COLUMNS, "_key"])
     table = table.sort_values(["claims", "name", "_key"], ascending=[False, True, True], kind="stable")
     return table.drop(columns="_key").reset_index(drop=True)

@@ -344,33 +344,42 @@ def dispute_sides(claims: pd.DataFrame, *, depth: int = 2) -> list[dict[str, int
     return result
 
 
-def _side(rows: pd.DataFrame, limit: int, lead: str = "") -> DisputeSide:
-    """One side of a dispute: the lead claim first, then the most credible sources."""
-    affiliations = rows["source_affiliation"].fillna("").astype(str)
+_SIDE_COLUMNS = ["claim_id", "source_id", "content", "outlet", "published_at", "credibility", "source_affiliation", "independence_group"]
+
+
+def _side(frame: pd.DataFrame, claim_ids: pd.Series, limit: int, lead: str = "") -> DisputeSide:
+    """One side of a dispute: the lead claim first, then the most credible sources.
+
+    ``frame`` holds every claim, indexed by id; the choosing reads a few of its columns, and
+    only the shown claims' full rows are taken (a side may hold thousands of claims).
+    """
+    narrow = frame.loc[claim_ids.to_numpy(), _SIDE_COLUMNS].reset_index(drop=True)
+    affiliations = narrow["source_affiliation"].fillna("").astype(str)
     # Syndicated copies repeat one statement: show it once, with every outlet that carried it.
-    # The choosing works on a few columns; only the shown claims' full rows are taken.
-    narrow = rows[["claim_id", "source_id", "content", "outlet", "published_at", "credibility"]].reset_index(drop=True)
     ordered = narrow.assign(_statement=narrow["content"].str.lower().str.split().str.join(" ")).sort_values("published_at", kind="stable")
     keys = ["source_id", "_statement"]
-    firsts = ordered.drop_duplicates(keys).assign(_position=lambda frame: range(len(frame)))
+    firsts = ordered.drop_duplicates(keys).assign(_position=lambda f: range(len(f)))
+    # The lead's statement leads, in whichever copy came first.
     lead_rows = ordered[ordered["claim_id"] == lead]
-    is_lead = firsts.set_index(keys).index.isin(lead_rows.set_index(keys).index) if len(lead_rows) else False
-    shown = firsts.assign(_not_lead=~is_lead if len(lead_rows) else True, _credibility=-firsts["credibility"].astype(float))
+    lead_keys = set(zip(lead_rows["source_id"], lead_rows["_statement"], strict=True))
+    firsts["_not_lead"] = [key not in lead_keys for key in zip(firsts["source_id"], firsts["_statement"], strict=True)]
+    shown = firsts.assign(_credibility=-firsts["credibility"].astype(float))
     shown = shown.sort_values(["_not_lead", "_credibility", "published_at", "_position"], kind="stable").head(limit)
-    # Only the few shown statements need their copies: look them up in three columns, not all.
-    carried = ordered[[*keys, "outlet"]]
-    carried = carried[carried.set_index(keys).index.isin(shown.set_index(keys).index)]
-    outlets_of = {key: [str(outlet) for outlet in group["outlet"]] for key, group in carried.groupby(keys, sort=False)}
+    # Only the few shown statements need their copies: one pass over three plain columns.
+    wanted = dict.fromkeys(zip(shown["source_id"], shown["_statement"], strict=True))
+    outlets_of: dict[tuple[object, object], list[str]] = {key: [] for key in wanted}
+    for key, outlet in zip(zip(ordered["source_id"], ordered["_statement"], strict=True), ordered["outlet"], strict=True):
+        if key in outlets_of:
+            outlets_of[key].append(str(outlet))
     claims = []
-    full = rows.iloc[shown.index.to_numpy()]
-    for first, key in zip(_records(full), zip(shown["source_id"], shown["_statement"], strict=True), strict=True):
-        outlets = outlets_of.get(key, [])
+    for first, key in zip(_records(frame.loc[shown["claim_id"].to_numpy()]), wanted, strict=True):
+        outlets = outlets_of[key]
         first["outlets"] = ", ".join(dict.fromkeys(outlets))
         first["copies"] = len(outlets)
         claims.append(first)
     return DisputeSide(
         claims=claims,
-        groups=int(rows["independence_group"].nunique()),
+        groups=int(narrow["independence_group"].nunique()),
         one_affiliation=affiliations.iloc[0] if affiliations.nunique() == 1 and affiliations.iloc[0] else "",
     )
 
@@ -427,8 +436,8 @@ def disputes(claims: pd.DataFrame, *, limit: int = 20, per_side: int = 8) -> lis
             Dispute(
                 story_id=str(headline["story_id"]),
                 headline={k: (None if _missing(v) else v) for k, v in headline.to_dict().items()},
-                supports=_side(frame.loc[members.loc[members["first"], "claim_id"]], per_side, lead=str(row["claim_id"])),
-                contradicts=_side(frame.loc[members.loc[~members["first"], "claim_id"]], per_side),
+                supports=_side(frame, members.loc[members["first"], "claim_id"], per_side, lead=str(row["claim_id"])),
+                contradicts=_side(frame, members.loc[~members["first"], "claim_id"], per_side),
                 size=int(row["size"]),
                 shared_groups=int(row["shared"]),
                 denied=bool(row["denied"]),
