@@ -80,6 +80,24 @@ def _start_prefect_api() -> float:
     return time.perf_counter() - started
 
 
+def _machine_cpu() -> dict[str, float]:
+    """Seconds every core of the machine spent busy, idle and stolen by the hypervisor since
+    boot (Linux's /proc/stat; empty elsewhere). Differences of two readings tell whether a
+    phase kept the cores busy, and how much of a slow phase was the host's doing."""
+    try:
+        fields = [int(value) for value in Path("/proc/stat").read_text(encoding="ascii").splitlines()[0].split()[1:]]
+    except (OSError, ValueError, IndexError):
+        return {}
+    tick = os.sysconf("SC_CLK_TCK")
+    user, nice, system, idle, iowait, irq, softirq, steal = (fields + [0] * 8)[:8]
+    return {"busy_s": (user + nice + system + irq + softirq) / tick, "idle_s": (idle + iowait) / tick, "steal_s": steal / tick}
+
+
+def _cpu_since(before: dict[str, float]) -> dict[str, float]:
+    after = _machine_cpu()
+    return {name: round(after[name] - before[name], 1) for name in before if name in after}
+
+
 def _bare_spacy_words_per_second(texts: list[str], batch_size: int, processes: int) -> float:
     """Words per second of spaCy's nlp.pipe over the same texts, all components, in ``processes`` processes.
 
@@ -117,9 +135,11 @@ def _night(raw_dir: Path, out_dir: Path, run_date: date, options: RunOptions, ta
     from flows.score_articles import score_articles
 
     since = time.time()
+    cpu = _machine_cpu()
     started = time.perf_counter()
     score_articles(raw_dir=raw_dir, out_dir=out_dir, run_date=run_date, options=options, task_runner=task_runner)
-    return {"wall_s": round(time.perf_counter() - started, 3), "stages": _stage_seconds(since)}
+    wall_s = round(time.perf_counter() - started, 3)
+    return {"wall_s": wall_s, "cpu": _cpu_since(cpu), "stages": _stage_seconds(since)}
 
 
 def run(arguments: argparse.Namespace) -> int:
@@ -141,7 +161,9 @@ def run(arguments: argparse.Namespace) -> int:
     night = _night(raw_dir, out_dir, date(2026, 11, 27), options, runner)
     texts = [article.text for article in ingest.ingest(raw_dir).articles]
     bare_processes = arguments.bare_processes or processes
+    cpu = _machine_cpu()
     spacy_words_per_s = _bare_spacy_words_per_second(texts, batch_size=32, processes=bare_processes)
+    bare_cpu = _cpu_since(cpu)
     table: dict[str, object] = {
         "articles": corpus.articles,
         "words": corpus.words,
@@ -157,6 +179,10 @@ def run(arguments: argparse.Namespace) -> int:
         # with this process until they change) or Prefect's temporary server.
         "peak_child_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
         "prefect_api_start_s": round(api_start_s, 3),
+        # Machine-wide CPU seconds of the night and of the bare parse: this machine's speed
+        # drifts by a fifth over minutes, and these show whether a slow phase was ours.
+        "cpu": night["cpu"],
+        "bare_cpu": bare_cpu,
         "stages": night["stages"],
     }
     if arguments.new:
@@ -202,4 +228,8 @@ def _render(table: dict[str, object]) -> str:
     add("", table)
     parse_bound = table["words_per_s"] / table["spacy_words_per_s"] if table["spacy_words_per_s"] else 0  # type: ignore[operator]
     lines.append(f"| end-to-end / bare spaCy | {parse_bound:.2f} |")
+    night_cpu, bare_cpu = table.get("cpu") or {}, table.get("bare_cpu") or {}
+    if night_cpu.get("busy_s") and bare_cpu.get("busy_s"):  # type: ignore[union-attr]
+        # The same ratio in busy CPU seconds per word: what the flow costs, whatever the host did meanwhile.
+        lines.append(f"| end-to-end / bare spaCy, CPU seconds | {bare_cpu['busy_s'] / night_cpu['busy_s']:.2f} |")  # type: ignore[index,operator]
     return "\n".join(lines)
