@@ -20,10 +20,12 @@ turns what the rules find into :class:`~credence.models.Claim` records:
 
 from __future__ import annotations
 
+import atexit
 import gc
 import multiprocessing
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 
 import pandas as pd
@@ -189,18 +191,50 @@ def split_claims(
     With more than one, each worker process parses a share of the articles and applies the
     rules itself, and sends back only the claims: spaCy's own ``n_process`` would send every
     parsed Doc back to this process (costly to pack and unpack) and leave the rules to run
-    here, beside the workers, on a machine whose cores they already fill.
+    here, beside the workers, on a machine whose cores they already fill. The workers stay up
+    for the next call with the same pipeline and lexicon (see :func:`close_worker_pool`).
     """
     cues = cue_table(lexicon)
     chunks = [articles[i : i + WORKER_CHUNK_ARTICLES] for i in range(0, len(articles), WORKER_CHUNK_ARTICLES)]
-    processes = min(n_process, len(chunks))
-    if processes <= 1:
+    if min(n_process, len(chunks)) <= 1:
         return _split_chunk_with(articles, nlp, cues, batch_size)
-    # Forked, so the workers share the loaded pipeline's memory and nothing large is pickled;
+    pool = _worker_pool(nlp, cues, batch_size, n_process)
+    try:
+        return [claim for found in pool.map(_split_chunk, chunks) for claim in found]
+    except BrokenProcessPool:
+        close_worker_pool()  # a worker died (killed, out of memory): the next call starts afresh
+        raise
+
+
+# The running pool and what its workers were started with. Kept between calls (a night's
+# batches): a worker forked for each batch would start cold each time, copying every page of
+# the parent's memory it writes to.
+_pool: tuple[tuple[object, ...], ProcessPoolExecutor] | None = None
+
+
+def _worker_pool(nlp: Language, cues: dict[str, CueInfo], batch_size: int, processes: int) -> ProcessPoolExecutor:
+    global _pool  # noqa: PLW0603 - one pool per process, like the pipeline it serves
+    key = (id(nlp), repr(sorted(cues.items())), batch_size, processes)
+    if _pool is not None and _pool[0] == key:
+        return _pool[1]
+    close_worker_pool()
+    # Forked, so the workers share the loaded pipeline's memory and nothing large is pickled,
     # as spaCy's n_process does on Linux.
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(processes, mp_context=context, initializer=_start_worker, initargs=(nlp, cues, batch_size)) as pool:
-        return [claim for found in pool.map(_split_chunk, chunks) for claim in found]
+    pool = ProcessPoolExecutor(processes, mp_context=context, initializer=_start_worker, initargs=(nlp, cues, batch_size))
+    _pool = (key, pool)
+    return pool
+
+
+def close_worker_pool() -> None:
+    """Stop the parse workers, if any (the flow does at the end of a night; exit does too)."""
+    global _pool  # noqa: PLW0603
+    if _pool is not None:
+        _pool[1].shutdown(wait=True, cancel_futures=True)
+        _pool = None
+
+
+atexit.register(close_worker_pool)
 
 
 # Articles a worker process takes at a time: small enough that the workers finish together

@@ -14,7 +14,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from pydantic import BaseModel, BeforeValidator, Field
 from rich.progress import Progress
 
-from credence import config, io, storage
+from credence import claims, config, io, storage
 from tasks import history as history_tasks
 from tasks import stages
 
@@ -140,6 +140,7 @@ def _score_night(raw_dir: Path, out_dir: Path, run_date: date, config_dir: Path,
                 update_progress_artifact(progress, progress=100.0 * done / len(futures))
                 terminal.advance(bar)
         update_progress_artifact(progress, progress=100.0)
+        claims.close_worker_pool()  # the parse workers' memory is free for the stages after
         resolved = stages.resolve_sources([*claim_paths, context_claims], run_articles, config_dir, work_dir)
         corroborated = stages.corroborate_claims(resolved, run_articles, config_dir, work_dir, window_days=window_days)
         scored, learned = stages.score_claims(corroborated, config_dir, work_dir, out_dir, run_date)

@@ -355,6 +355,11 @@ def test_worker_processes_split_the_same_claims_as_one_process(english, settings
     assert len(single) >= 15
     with ThreadPoolExecutor(max_workers=1) as pool:
         assert pool.submit(split, 2).result() == single
+        workers = set(claims._pool[1]._processes)  # noqa: SLF001 - the pool a night's batches share
+        assert pool.submit(split, 2).result() == single
+        assert set(claims._pool[1]._processes) == workers and len(workers) == 2  # noqa: SLF001
+    claims.close_worker_pool()
+    assert claims._pool is None  # noqa: SLF001
 
 
 def test_parse_workers_forked_from_a_thread_pool_exit_cleanly(english, settings, monkeypatch):
