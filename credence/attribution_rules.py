@@ -442,6 +442,9 @@ def _member(values: numpy.ndarray, keys: numpy.ndarray) -> numpy.ndarray:
 _VERB_POS_IDS = _sorted_ids(_VERB_POS)
 _NOUN_POS_IDS = _sorted_ids(_NOUN_POS)
 _ADJ_POS_IDS = _sorted_ids(_ADJ_POS)
+# Lower-case forms that open prepositional cues ("according to", "per", "in the words of") and headlines.
+_PER_ID, _IN_ID, _WORDS_ID, _COLON_ID = (get_string_id(word) for word in ("per", "in", "words", ":"))
+_PREPOSITION_IDS = _sorted_ids([get_string_id("according"), _PER_ID, _IN_ID])
 # The lexicon a run uses, with its hashes: one lexicon serves every article of a run.
 _CUE_HASHES: dict[int, tuple[dict[str, CueInfo], _CueHashes]] = {}
 
@@ -533,7 +536,6 @@ class ArticleRules:
         doc = self.doc
         hashes = _cue_hashes(self.cues)
         array = doc.to_array([LEMMA, POS, LOWER, DEP])
-        according, per, words, colon, in_ = (get_string_id(word) for word in ("according", "per", "words", ":", "in"))
         order = {"verb": 0, "make": 0, "adjective": 0, "preposition": 1, "noun": 2, "headline": 3}
         lemmas, pos, lower, dep = (array[:, column] for column in range(4))
         parsed = ~_member(dep, hashes.unparsed)
@@ -543,9 +545,9 @@ class ArticleRules:
             ("make", verbs & _member(lemmas, hashes.make)),
             ("adjective", _member(pos, _ADJ_POS_IDS) & _member(lemmas, hashes.adjectives)),
             ("noun", _member(pos, _NOUN_POS_IDS) & _member(lemmas, hashes.nouns)),
-            ("preposition", _member(lower, _sorted_ids([according, per, in_]))),
-            ("words", lower == words),
-            ("headline", lower == colon),
+            ("preposition", _member(lower, _PREPOSITION_IDS)),
+            ("words", lower == _WORDS_ID),
+            ("headline", lower == _COLON_ID),
         ]
         starts = numpy.array([sent.start for sent in sentences])
         found: list[tuple[int, str, int]] = []
@@ -554,10 +556,10 @@ class ArticleRules:
                 index = int(index)
                 number = int(numpy.searchsorted(starts, index, side="right")) - 1
                 offset = index - int(starts[number])
-                if kind == "preposition" and int(lower[index]) in (per, in_) and offset != 0:
+                if kind == "preposition" and int(lower[index]) in (_PER_ID, _IN_ID) and offset != 0:
                     continue  # "Per X," and "In a poll," open their sentence
                 if kind == "words":
-                    if offset < 2 or int(lower[index - 2]) != in_:
+                    if offset < 2 or int(lower[index - 2]) != _IN_ID:
                         continue
                     kind, index = "preposition", index - 2  # "in the words of"
                 if kind == "headline" and offset >= 9:
