@@ -65,6 +65,14 @@ def write_text(path: Path, text: str) -> Path:
     return path
 
 
+def write_chunks(path: Path, chunks: Iterable[bytes]) -> Path:
+    """Write byte chunks one after another, atomically: a large export never sits whole in memory."""
+    with _atomic_path(path) as temporary, temporary.open("wb") as handle:
+        for chunk in chunks:
+            handle.write(chunk)
+    return path
+
+
 def write_parquet(path: Path, frame: pd.DataFrame) -> Path:
     """Write a frame as Parquet, atomically."""
     with _atomic_path(path) as temporary:
@@ -73,7 +81,13 @@ def write_parquet(path: Path, frame: pd.DataFrame) -> Path:
 
 
 def read_parquet(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
-    return pd.read_parquet(path, columns=columns)
+    """A Parquet file as a frame whose Arrow-backed columns are each one contiguous array.
+
+    The reader hands large columns over in chunks, and Arrow's take (pandas' .loc, .iloc,
+    sort) on a chunked column first joins the chunks: 30 ms for a few rows of a night's
+    explanations instead of 0.03 ms. The reports take rows many times, so join them once here.
+    """
+    return pq.read_table(path, columns=columns).combine_chunks().to_pandas()
 
 
 def neutralise_cell(value: object) -> object:

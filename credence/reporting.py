@@ -15,7 +15,7 @@ import hashlib
 import math
 import re
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -31,6 +31,8 @@ from credence.models import RunSummary
 STATUSES: tuple[str, ...] = ("corroborated", "contested", "contradicted", "single-source")
 DISPUTED: tuple[str, ...] = ("contested", "contradicted")
 TOP_CLAIM_COLUMNS = ["score", "status", "source_name", "cue", "content", "outlet", "n_supporting_groups", "n_contradicting_groups"]
+# What "what changed since the previous run" reads of that run's claims.
+PREVIOUS_CLAIM_COLUMNS = ["claim_id", "status", "score", "source_id"]
 
 # Names other stages may give the optional columns, in order of preference.
 OPTIONAL_CLAIM_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -118,10 +120,6 @@ def _plain_list(column: pd.Series) -> list[object]:
     return values
 
 
-def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
-
-
 # --- summary and exports ---------------------------------------------------------------------
 
 
@@ -154,22 +152,31 @@ def with_credibility(claims: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def claims_jsonl(claims: pd.DataFrame) -> str:
-    """One JSON object per claim and line (UTF-8, missing values as null)."""
-    # orjson: several times the standard library's speed on a night's hundred megabytes.
-    return b"".join(orjson.dumps(row, default=str, option=orjson.OPT_APPEND_NEWLINE) for row in _records(claims)).decode("utf-8")
+def claims_jsonl(claims: pd.DataFrame, rows_per_chunk: int = 2000) -> Iterator[bytes]:
+    """One JSON object per claim and line (UTF-8, missing values as null), a chunk of lines at a
+    time: at 100,000 articles the file is gigabytes, and only one chunk's rows become dicts."""
+    for start in range(0, len(claims), rows_per_chunk):
+        # orjson: several times the standard library's speed on a night's hundred megabytes.
+        yield b"".join(orjson.dumps(row, default=str, option=orjson.OPT_APPEND_NEWLINE) for row in _records(claims.iloc[start : start + rows_per_chunk]))
+
+
+def first_rows(frame: pd.DataFrame, by: list[str], limit: int, *, ascending: bool | list[bool] = True) -> pd.DataFrame:
+    """The first ``limit`` rows of frame in the order of ``by``, as ``frame.sort_values(by).head(limit)``;
+    only the key columns are sorted, as a night's claims are wide and only a few are shown."""
+    positions = frame[by].reset_index(drop=True).sort_values(by, ascending=ascending).index[:limit]
+    return frame.iloc[positions]
 
 
 def top_claims(claims: pd.DataFrame, limit: int = 20) -> list[dict[str, object]]:
     """The highest-scored claims, most independent support first on ties, for the UI table."""
-    top = claims.sort_values(["score", "n_supporting_groups"], ascending=[False, False]).head(limit)[TOP_CLAIM_COLUMNS].copy()
+    top = first_rows(claims, ["score", "n_supporting_groups"], limit, ascending=[False, False])[TOP_CLAIM_COLUMNS].copy()
     top["score"] = top["score"].astype(float).round(3)
     return _records(top)
 
 
 def _status_counts(frame: pd.DataFrame, key: str) -> pd.DataFrame:
     """Claims per status for each value of key, one column per status (single-source as single_source)."""
-    counts = pd.crosstab(frame[key], frame["status"]).reindex(columns=list(STATUSES), fill_value=0)
+    counts = frame.groupby([key, "status"]).size().unstack(fill_value=0).reindex(columns=list(STATUSES), fill_value=0)
     return counts.rename(columns=lambda status: status.replace("-", "_")).astype(int)
 
 
@@ -219,7 +226,8 @@ def story_table(claims: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     ``support_from_one_affiliation`` names the affiliation when all support shares one (for
     example one state's media and government), else it is empty.
     """
-    storied = claims[claims["story_id"].astype(str) != ""].copy()
+    used = ["story_id", "published_at", "source_affiliation", "article_id", "outlet", "claim_id", "source_id", "independence_group", "score", "status", "stance", "source_type"]
+    storied = claims.loc[claims["story_id"].astype(str) != "", used]
     if storied.empty:
         return pd.DataFrame(columns=STORY_TABLE_COLUMNS)
     storied["published_at"] = storied["published_at"].astype(str)
@@ -297,28 +305,36 @@ def dispute_sides(claims: pd.DataFrame, *, depth: int = 2) -> list[dict[str, int
     the corroboration stage gives one) joins at one link, on the same side if its stance
     agrees (both denials or neither). A claim already shown in a dispute seeds no other.
     """
-    ids = claims["claim_id"].tolist()
-    support = dict(zip(ids, map(_links, claims["supporting_claim_ids"].tolist()), strict=True))
-    contradict = dict(zip(ids, map(_links, claims["contradicting_claim_ids"].tolist()), strict=True))
-    denies = dict(zip(ids, (claims["stance"] == "deny").tolist(), strict=True))
+    # Links are split only for the claims a walk reaches: most of a night's claims are in no
+    # dispute, and lists for all of them would cost gigabytes at 100,000 articles.
+    row_of = {cid: row for row, cid in enumerate(claims["claim_id"].tolist())}
+    support_cells, contradict_cells = claims["supporting_claim_ids"].to_numpy(), claims["contradicting_claim_ids"].to_numpy()
+    deny_cells = (claims["stance"] == "deny").to_numpy()
     # Claims sharing a proposition or exclusive set: each claim names its groups, and a group
     # is expanded once per walk (expanding it again could only re-add what it already added).
-    groups_of: dict[str, list[int]] = {cid: [] for cid in ids}
+    groups_of: dict[str, list[int]] = {}
     members_of: list[list[str]] = []
     for role in ("exclusive_set", "proposition"):
         key = optional_column(claims, role)
         if key:
-            keyed = claims[claims[key].notna() & (claims[key].astype(str) != "")]
-            for _, members in keyed.groupby(key)["claim_id"]:
+            keyed = claims.loc[claims[key].notna() & (claims[key].astype(str) != ""), [key, "claim_id"]]
+            # Members of each key value in row order, split from one stable sort (a groupby
+            # iterated in Python costs seconds at a night's hundred thousand claims).
+            codes = pd.factorize(keyed[key])[0]
+            order = np.argsort(codes, kind="stable")
+            ids = keyed["claim_id"].to_numpy(dtype=object)[order]
+            for members in np.split(ids, np.flatnonzero(np.diff(codes[order])) + 1):
                 if len(members) > 1:
-                    for cid in members:
-                        groups_of[cid].append(len(members_of))
-                    members_of.append(members.tolist())
-    seeds = claims[claims["n_contradicting_groups"] > 0].assign(_deny=lambda f: f["stance"] == "deny")
+                    listed = members.tolist()
+                    for cid in listed:
+                        groups_of.setdefault(cid, []).append(len(members_of))
+                    members_of.append(listed)
+    seed_columns = ["stance", "published_at", "n_contradicting_groups", "claim_id"]
+    seeds = claims.loc[claims["n_contradicting_groups"] > 0, seed_columns].assign(_deny=lambda f: f["stance"] == "deny")
     seeds = seeds.sort_values(["_deny", "published_at", "n_contradicting_groups", "claim_id"], ascending=[True, True, False, True])
     shown: set[str] = set()
     result = []
-    for seed in seeds["claim_id"]:
+    for seed in seeds["claim_id"].tolist():
         if seed in shown:
             continue
         side: dict[str, int] = {}
@@ -326,18 +342,21 @@ def dispute_sides(claims: pd.DataFrame, *, depth: int = 2) -> list[dict[str, int
         queue = deque([(seed, 0, 0)])
         while queue:
             cid, s, hops = queue.popleft()
-            if cid in side or cid not in support:
+            row = row_of.get(cid)
+            if cid in side or row is None:
                 continue
             side[cid] = s
             if hops == depth:
                 continue
             # A claim already placed keeps its side (breadth first: the nearest link decides).
-            queue.extend((other, s, hops + 1) for other in support[cid] if other not in side)
-            queue.extend((other, 1 - s, hops + 1) for other in contradict[cid] if other not in side)
-            for group in groups_of[cid]:
+            queue.extend((other, s, hops + 1) for other in _links(support_cells[row]) if other not in side)
+            queue.extend((other, 1 - s, hops + 1) for other in _links(contradict_cells[row]) if other not in side)
+            for group in groups_of.get(cid, ()):
                 if group not in expanded:
                     expanded.add(group)
-                    queue.extend((other, s if denies[other] == denies[cid] else 1 - s, hops + 1) for other in members_of[group] if other not in side)
+                    queue.extend(
+                        (other, s if deny_cells[row_of[other]] == deny_cells[row] else 1 - s, hops + 1) for other in members_of[group] if other not in side
+                    )
         if len(set(side.values())) == 2:
             shown.update(side)
             result.append(side)
@@ -350,8 +369,9 @@ _SIDE_COLUMNS = ["claim_id", "source_id", "content", "outlet", "published_at", "
 def _side(frame: pd.DataFrame, claim_ids: pd.Series, limit: int, lead: str = "") -> DisputeSide:
     """One side of a dispute: the lead claim first, then the most credible sources.
 
-    ``frame`` holds every claim, indexed by id; the choosing reads a few of its columns, and
-    only the shown claims' full rows are taken (a side may hold thousands of claims).
+    ``frame`` holds every claim, indexed by id; the choosing reads a few of its columns. The
+    side's claims are left as stubs (id, outlets, copies): ``disputes`` takes the full rows of
+    every shown claim at once (a side may hold thousands of claims, a night millions).
     """
     narrow = frame.loc[claim_ids.to_numpy(), _SIDE_COLUMNS].reset_index(drop=True)
     affiliations = narrow["source_affiliation"].fillna("").astype(str)
@@ -366,22 +386,29 @@ def _side(frame: pd.DataFrame, claim_ids: pd.Series, limit: int, lead: str = "")
     shown = firsts.assign(_credibility=-firsts["credibility"].astype(float))
     shown = shown.sort_values(["_not_lead", "_credibility", "published_at", "_position"], kind="stable").head(limit)
     # Only the few shown statements need their copies: one pass over three plain columns.
-    wanted = dict.fromkeys(zip(shown["source_id"], shown["_statement"], strict=True))
+    wanted = dict(zip(zip(shown["source_id"], shown["_statement"], strict=True), shown["claim_id"], strict=True))
     outlets_of: dict[tuple[object, object], list[str]] = {key: [] for key in wanted}
     for key, outlet in zip(zip(ordered["source_id"], ordered["_statement"], strict=True), ordered["outlet"], strict=True):
         if key in outlets_of:
             outlets_of[key].append(str(outlet))
-    claims = []
-    for first, key in zip(_records(frame.loc[shown["claim_id"].to_numpy()]), wanted, strict=True):
-        outlets = outlets_of[key]
-        first["outlets"] = ", ".join(dict.fromkeys(outlets))
-        first["copies"] = len(outlets)
-        claims.append(first)
     return DisputeSide(
-        claims=claims,
+        claims=[{"claim_id": claim_id, "outlets": ", ".join(dict.fromkeys(outlets_of[key])), "copies": len(outlets_of[key])} for key, claim_id in wanted.items()],
         groups=int(narrow["independence_group"].nunique()),
         one_affiliation=affiliations.iloc[0] if affiliations.nunique() == 1 and affiliations.iloc[0] else "",
     )
+
+
+def _with_full_rows(shown: list[Dispute], frame: pd.DataFrame) -> list[Dispute]:
+    """Fill the shown disputes' headlines and claim stubs with their full rows, taken in one pass."""
+    ids = [str(dispute.headline["claim_id"]) for dispute in shown]
+    ids += [claim["claim_id"] for dispute in shown for side in (dispute.supports, dispute.contradicts) for claim in side.claims]  # type: ignore[misc]
+    unique = list(dict.fromkeys(ids))
+    rows = dict(zip(unique, _records(frame.loc[unique]), strict=True)) if unique else {}
+    for dispute in shown:
+        dispute.headline = dict(rows[str(dispute.headline["claim_id"])])
+        for side in (dispute.supports, dispute.contradicts):
+            side.claims = [{**rows[str(claim["claim_id"])], "outlets": claim["outlets"], "copies": claim["copies"]} for claim in side.claims]
+    return shown
 
 
 def disputes(claims: pd.DataFrame, *, limit: int = 20, per_side: int = 8) -> list[Dispute]:
@@ -429,13 +456,13 @@ def disputes(claims: pd.DataFrame, *, limit: int = 20, per_side: int = 8) -> lis
     ranking = ranking.assign(_not_denied=~ranking["denied"], _weaker=-ranking["weaker"], _size=-ranking["size"])
     ranking = ranking.sort_values(["_not_denied", "_weaker", "shared", "_size", "story", "published"], kind="stable").head(limit)
     shown = []
+    rows_of_dispute = rows.groupby("dispute").indices
     for dispute, row in ranking.iterrows():
-        members = rows[rows["dispute"] == dispute]
-        headline = frame.loc[row["claim_id"]]
+        members = rows.iloc[rows_of_dispute[dispute]]
         shown.append(
             Dispute(
-                story_id=str(headline["story_id"]),
-                headline={k: (None if _missing(v) else v) for k, v in headline.to_dict().items()},
+                story_id=str(row["story"]),
+                headline={"claim_id": row["claim_id"]},
                 supports=_side(frame, members.loc[members["first"], "claim_id"], per_side, lead=str(row["claim_id"])),
                 contradicts=_side(frame, members.loc[~members["first"], "claim_id"], per_side),
                 size=int(row["size"]),
@@ -443,7 +470,7 @@ def disputes(claims: pd.DataFrame, *, limit: int = 20, per_side: int = 8) -> lis
                 denied=bool(row["denied"]),
             )
         )
-    return shown
+    return _with_full_rows(shown, frame)
 
 
 # --- what changed since the previous run, and trends over past runs --------------------------
@@ -451,7 +478,8 @@ def disputes(claims: pd.DataFrame, *, limit: int = 20, per_side: int = 8) -> lis
 
 @dataclass(frozen=True)
 class PreviousRun:
-    """What an earlier run left: its date, its sources table, and (newest run only) its claims."""
+    """What an earlier run left: its date, its sources table, and (newest run only) its claims
+    (PREVIOUS_CLAIM_COLUMNS are enough)."""
 
     run_date: str
     sources: pd.DataFrame
@@ -489,11 +517,15 @@ def run_changes(claims: pd.DataFrame, previous: PreviousRun | None, *, score_mov
         return RunChanges()
     before = previous.claims
     now_ids, before_ids = set(claims["claim_id"]), set(before["claim_id"])
-    both = claims.merge(before[["claim_id", "status", "score"]], on="claim_id", suffixes=("", "_before"))
-    moved = both[(both["status"] != both["status_before"]) | ((both["score"] - both["score_before"]).abs() >= score_move)].copy()
+    # Earlier status and score looked up by claim id: a merge would copy every column of the night's claims.
+    earlier = before.drop_duplicates("claim_id").set_index("claim_id")
+    status_before, score_before = claims["claim_id"].map(earlier["status"]), claims["claim_id"].map(earlier["score"])
+    in_both = claims["claim_id"].isin(earlier.index)
+    moved_rows = in_both & ((claims["status"] != status_before) | ((claims["score"] - score_before).abs() >= score_move))
+    moved = claims[moved_rows].assign(status_before=status_before[moved_rows], score_before=score_before[moved_rows])
     moved["move"] = (moved["score"] - moved["score_before"]).abs()
     moved = moved.sort_values(["move", "claim_id"], ascending=[False, True])
-    newly_disputed = claims[claims["status"].isin(DISPUTED) & ~claims["claim_id"].isin(both.loc[both["status_before"].isin(DISPUTED), "claim_id"])]
+    newly_disputed = claims[claims["status"].isin(DISPUTED) & ~(in_both & status_before.isin(DISPUTED))]
     status_now, status_before = claims["status"].value_counts(), before["status"].value_counts()
     return RunChanges(
         previous_date=previous.run_date,
@@ -632,9 +664,9 @@ def build_report_data(
     sources = add_source_trends(plain_sources, trend)
     stories = story_table(claims, articles)
     newest = max(history, key=lambda run: run.run_date) if history else None
-    single = frame[(frame["status"] == "single-source") & (frame["credibility"] < low_credibility)].sort_values(["credibility", "score"])
-    corroborated = frame[frame["status"] == "corroborated"].sort_values(["n_supporting_groups", "score"], ascending=False)
-    all_claims = frame.sort_values(["story_id", "published_at", "article_id", "content_start"])
+    single = first_rows(frame[(frame["status"] == "single-source") & (frame["credibility"] < low_credibility)], ["credibility", "score"], top)
+    corroborated = first_rows(frame[frame["status"] == "corroborated"], ["n_supporting_groups", "score"], top, ascending=False)
+    all_claims = first_rows(frame, ["story_id", "published_at", "article_id", "content_start"], max_claims)
     article_views = []
     shown_articles = articles.sort_values(["published_at", "article_id"]).head(max_articles)
     # One conversion of the shown articles' claims to records, then grouped (not one per article).
@@ -661,17 +693,17 @@ def build_report_data(
         summary=summary,
         quarantined=_records(ledger[ledger["state"] == "quarantined"]),
         disputes=disputes(claims, limit=top),
-        low_credibility_single=_records(single.head(top)),
-        corroborated=_records(corroborated.head(top)),
+        low_credibility_single=_records(single),
+        corroborated=_records(corroborated),
         sources=source_rows,
         stories=story_rows,
-        claims=_records(all_claims.head(max_claims)),
+        claims=_records(all_claims),
         articles=article_views,
         changes=run_changes(claims, newest),
         charts={name: Markup(svg) for name, svg in charts.chart_set(claims, sources, trend).items()} if with_charts else {},  # noqa: S704 - matplotlib SVG, checked by charts.to_svg
         learned_reliability=bool(sources["reliability"].notna().any()) if len(sources) else False,
         trend_metric=trend_metric(sources),
-        more_claims=max(len(all_claims) - max_claims, 0),
+        more_claims=max(len(frame) - max_claims, 0),
         more_articles=max(len(articles) - max_articles, 0),
         source_frame=sources,
         story_frame=stories,

@@ -503,13 +503,26 @@ def rating_rule(domain: str, rating: OutletRating) -> str:
     )
 
 
-def _coreferent(short: str, long: str) -> bool:
+@dataclass(frozen=True)
+class _MentionWords:
+    """A normalised mention's words, as " w1 w2 " for run matching, and its head words."""
+
+    tokens: list[str]
+    padded: str
+    heads: frozenset[str]
+
+    @classmethod
+    def of(cls, normalised: str) -> _MentionWords:
+        tokens = mention_tokens(normalised)
+        return cls(tokens, f" {' '.join(tokens)} ", frozenset(mention_heads(normalised)))
+
+
+def _coreferent(short: _MentionWords, long: _MentionWords) -> bool:
     """A short mention names the same source as a longer one of the same article that holds it
     as a run of words including one of its heads ("renner" in "dr. paul renner, an economist")."""
-    short_tokens = mention_tokens(short)
-    if not short_tokens or short == long or f" {' '.join(short_tokens)} " not in f" {' '.join(mention_tokens(long))} ":
+    if not short.tokens or short.padded not in long.padded:
         return False
-    return bool(mention_heads(long) & set(short_tokens))
+    return bool(long.heads.intersection(short.tokens))
 
 
 def link_within_articles(
@@ -524,17 +537,19 @@ def link_within_articles(
     for indices in by_article.values():
         indices.sort(key=lambda i: order[i])
         normalised = {i: normalise_mention(mentions[i]) for i in indices}
+        # Each mention's words once: every category mention is tried against all the others.
+        words = {i: _MentionWords.of(normalised[i]) for i in indices}
         for position, i in enumerate(indices):
             if resolutions[i].resolution_method != "category":
                 continue
-            tokens, written = mention_tokens(normalised[i]), mentions[i].strip()
+            tokens, written = words[i].tokens, mentions[i].strip()
             # One word is linked only as a capitalised name ("Renner"); "the company" is too generic.
             if len(tokens) < 2 and not (tokens and written[:1].isupper() and not written.lower().startswith("the ")):
                 continue
             before = [j for j in reversed(indices[:position])]
             after = indices[position + 1 :]
             for j in (*before, *after):
-                if normalised[j] != normalised[i] and _coreferent(normalised[i], normalised[j]):
+                if normalised[j] != normalised[i] and _coreferent(words[i], words[j]):
                     target = resolutions[j]
                     linked[i] = replace(target, resolution_method="article-coreference", confidence=round(min(target.confidence, 0.8), 2))
                     break

@@ -130,7 +130,7 @@ def write_report(
         folder = staging.parent / name
         try:
             previous_sources = pd.read_csv(folder / "sources.csv")
-            previous_claims = io.read_parquet(folder / "claims.parquet") if not earlier_runs else None
+            previous_claims = io.read_parquet(folder / "claims.parquet", columns=reporting.PREVIOUS_CLAIM_COLUMNS) if not earlier_runs else None
         except (OSError, ValueError) as error:
             logger.warning("Report history: skipping the earlier run %s (%s)", folder, error)
             continue
@@ -141,7 +141,7 @@ def write_report(
     )
     io.write_parquet(staging / "claims.parquet", scored)
     io.write_csv(staging / "claims.csv", scored)
-    io.write_text(staging / "claims.jsonl", reporting.claims_jsonl(scored))
+    io.write_chunks(staging / "claims.jsonl", reporting.claims_jsonl(scored))
     io.write_csv(staging / "sources.csv", data.source_frame)
     io.write_csv(staging / "sources_discovered.csv", discovery.discovered_sources(scored, settings))
     io.write_csv(staging / "stories.csv", data.story_frame)

@@ -153,13 +153,13 @@ def test_csv_exports_are_neutralised(tmp_path, name, build):
 def test_claims_jsonl_round_trips():
     """One JSON object per claim and line; missing values are null; text is kept verbatim."""
     claims = hostile_claims().assign(score=[0.5, math.nan], content=[HOSTILE_CELL, "Dravsk « naïve » <script>"])
-    lines = reporting.claims_jsonl(claims).splitlines()
+    lines = b"".join(reporting.claims_jsonl(claims, rows_per_chunk=1)).decode("utf-8").splitlines()
     rows = [json.loads(line) for line in lines]
     assert len(rows) == 2 and rows[0]["content"] == HOSTILE_CELL
     assert rows[1]["score"] is None and rows[1]["content"] == "Dravsk « naïve » <script>"
     assert list(rows[0]) == list(claims.columns)
     assert isinstance(rows[0]["n_supporting_groups"], int) and isinstance(rows[0]["commitment"], float)
-    assert reporting.claims_jsonl(claims.iloc[0:0]) == ""
+    assert list(reporting.claims_jsonl(claims.iloc[0:0])) == []
 
 
 def test_top_claims_are_json_ready():
