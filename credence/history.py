@@ -7,8 +7,9 @@ them together with the stored claims of the last ``window_days`` days that share
 them (``night_stories``): the window's other stories can neither support nor contradict
 tonight's claims, and were scored and reported on their own nights, so a night's cost follows
 its new articles and their stories, not the size of the history. Stored claims made by
-another extractor (other code of credence/claims.py, cue lexicon or spaCy pipeline) are
-extracted again, so a change of extractor re-scores what it affects.
+another extractor (other code of credence/claims.py or of the parse and rule modules it
+uses, cue lexicon or spaCy pipeline) are extracted again, so a change of extractor
+re-scores what it affects.
 """
 
 from __future__ import annotations
@@ -20,14 +21,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from credence import claims, corroboration, io
+from credence import attribution_parse, attribution_rules, claims, corroboration, io, nlp
 from credence.config import CorroborationSettings
 
 
 def extraction_key(cues_path: Path, pipeline_version: str) -> str:
-    """Identity of the extractor: claims.py's code, the cue lexicon and the spaCy pipeline."""
+    """Identity of the extractor: the code of claims.py and the modules it parses and applies
+    rules with, the cue lexicon and the spaCy pipeline."""
     digest = hashlib.sha256()
-    digest.update(Path(claims.__file__).read_bytes())
+    for module in (claims, attribution_parse, attribution_rules, nlp):
+        digest.update(Path(module.__file__ or "").read_bytes())
     digest.update(cues_path.read_bytes())
     digest.update(pipeline_version.encode())
     return digest.hexdigest()[:16]

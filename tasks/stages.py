@@ -8,7 +8,7 @@ the tasks whose failure can be a passing disk problem.
 from __future__ import annotations
 
 import hashlib
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -40,27 +40,23 @@ def _claims_cache_file(batch_path: Path, config_dir: Path, cache_dir: Path) -> P
     return cache_dir / f"claims-{digest}.parquet"
 
 
-def _parse_cache_key(context: object, parameters: dict[str, object]) -> str | None:
-    """Prefect cache key of a parse; None (no cache) when the cached claims file is gone.
-
-    The key names the claims file itself (folder included), so a hit always returns a file
-    that exists in this run's own cache folder.
-    """
-    output = _claims_cache_file(Path(parameters["batch_path"]), Path(parameters["config_dir"]), Path(parameters["cache_dir"]))  # type: ignore[arg-type]
-    return "split-claims-" + hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:32] if output.exists() else None
-
-
-# Parsing is the expensive step: a retried or rerun flow takes a batch's claims from Prefect's
-# cache (keyed by the batch's article ids and the extractor) instead of parsing it again.
-@task(name="split-claims", cache_key_fn=_parse_cache_key, persist_result=True, result_serializer="json", cache_expiration=timedelta(days=30))
+# Parsing is the expensive step: a retried or rerun night finds a batch's claims file (named
+# by its article ids and the extractor) and does not parse again. Prefect's own cache is not
+# used: its key had to say whether the file existed, so the first run stored its results
+# under a key that no later run asked for.
+@task(name="split-claims")
 def split_claims(batch_path: Path, config_dir: Path, cache_dir: Path, processes: int = 1) -> str:
     """Parse one batch of articles with ``processes`` spaCy processes and extract its claims; return the claims file."""
+    output = _claims_cache_file(batch_path, config_dir, cache_dir)
+    if output.exists():  # written whole or not at all (io.write_parquet renames a finished file)
+        get_run_logger().info("Batch %s: claims of these articles and this extractor reused from %s", batch_path.name, output.name)
+        return str(output)
     settings = config.load_config(config_dir)
     batch = io.read_parquet(batch_path)
     articles = [ingest.Article(**row) for row in batch[ARTICLE_COLUMNS].to_dict("records")]
     extracted = claims.split_claims(articles, lexicon=settings.cues, nlp=nlp.load_pipeline(), n_process=processes)
     get_run_logger().info("Batch %s: %d articles, %d claims", batch_path.name, len(articles), len(extracted))
-    return str(io.write_parquet(_claims_cache_file(batch_path, config_dir, cache_dir), claims.claims_frame(extracted)))
+    return str(io.write_parquet(output, claims.claims_frame(extracted)))
 
 
 @task(name="resolve-sources")

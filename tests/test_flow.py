@@ -62,10 +62,17 @@ def test_run_publishes_artifacts(sample_run):
     assert {artifact.key for artifact in artifacts} == {"credence-report", "credence-top-claims", "credence-report-link"}
 
 
-def test_rerun_of_the_same_date_is_idempotent(sample_run):
-    """Running the same date again gives the same claims and scores, in the same folder."""
+def test_rerun_of_the_same_date_is_idempotent(sample_run, monkeypatch):
+    """Running the same date again gives the same claims and scores, in the same folder,
+    from the claims files the first run parsed (nothing is parsed again)."""
+    from credence import claims
+
+    def parse_again(*args, **kwargs):
+        raise AssertionError("a rerun parsed a batch whose claims file exists")
+
     out_dir, run_dir = sample_run
     first = pd.read_parquet(run_dir / "claims.parquet")
+    monkeypatch.setattr(claims, "split_claims", parse_again)
     score_articles(raw_dir=RAW_DIR, out_dir=out_dir, run_date=RUN_DATE, config_dir=CONFIG_DIR, window_days=7)
     second = pd.read_parquet(run_dir / "claims.parquet")
     pd.testing.assert_frame_equal(first, second)
