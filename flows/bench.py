@@ -46,11 +46,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--keep", type=Path, default=None, help="keep the corpus and outputs in this folder")
 
 
-def _stage_seconds(since: float) -> dict[str, float]:
-    """Seconds spent in each stage's task runs, read back from the Prefect API."""
+def _stage_runs(since: float) -> list[tuple[str, float, float, float]]:
+    """(stage, start, end, seconds) of each stage's task runs since a time, read back from the Prefect API."""
     from prefect.client.orchestration import get_client
 
-    totals = dict.fromkeys(STAGES, 0.0)
+    runs = []
     page = 200  # the most the API returns at once
     with get_client(sync_client=True) as client:
         offset = 0
@@ -60,12 +60,63 @@ def _stage_seconds(since: float) -> dict[str, float]:
                 if task_run.start_time is None or task_run.start_time.timestamp() < since:
                     continue
                 name = task_run.name.rsplit("-", 1)[0]
-                if name in totals:
-                    totals[name] += task_run.total_run_time.total_seconds()
+                if name in STAGES:
+                    seconds = task_run.total_run_time.total_seconds()
+                    end = task_run.end_time.timestamp() if task_run.end_time else time.time()
+                    runs.append((name, task_run.start_time.timestamp(), end, seconds))
             if len(task_runs) < page:
                 break
             offset += page
+    return runs
+
+
+def _stage_seconds(runs: list[tuple[str, float, float, float]]) -> dict[str, float]:
+    """Seconds spent in each stage's task runs."""
+    totals = dict.fromkeys(STAGES, 0.0)
+    for name, _start, _end, seconds in runs:
+        totals[name] += seconds
     return {name: round(seconds, 3) for name, seconds in totals.items()}
+
+
+def _stage_peak_rss(runs: list[tuple[str, float, float, float]], samples: list[tuple[float, float]]) -> dict[str, float]:
+    """The largest resident memory of this process sampled while each stage ran (MB)."""
+    peaks = dict.fromkeys(STAGES, 0.0)
+    for name, start, end, _seconds in runs:
+        during = [megabytes for moment, megabytes in samples if start <= moment <= end]
+        peaks[name] = max([peaks[name], *during])
+    return {name: round(megabytes, 1) for name, megabytes in peaks.items()}
+
+
+class MemorySampler:
+    """This process's resident memory, read from /proc/self/statm every interval by a daemon
+    thread (nothing elsewhere than Linux): which stage holds the memory, beside the one peak."""
+
+    def __init__(self, interval_s: float = 0.2) -> None:
+        import threading
+
+        self.samples: list[tuple[float, float]] = []
+        self._interval_s = interval_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, name="credence-bench-rss", daemon=True)
+        self._page_mb = os.sysconf("SC_PAGE_SIZE") / 2**20 if hasattr(os, "sysconf") else 0.0
+
+    def _sample(self) -> None:
+        statm = Path("/proc/self/statm")
+        while not self._stop.is_set():
+            try:
+                resident_pages = int(statm.read_text(encoding="ascii").split()[1])
+            except (OSError, ValueError, IndexError):
+                return
+            self.samples.append((time.time(), resident_pages * self._page_mb))
+            self._stop.wait(self._interval_s)
+
+    def __enter__(self) -> MemorySampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 def _start_prefect_api() -> float:
@@ -137,9 +188,11 @@ def _night(raw_dir: Path, out_dir: Path, run_date: date, options: RunOptions, ta
     since = time.time()
     cpu = _machine_cpu()
     started = time.perf_counter()
-    score_articles(raw_dir=raw_dir, out_dir=out_dir, run_date=run_date, options=options, task_runner=task_runner)
+    with MemorySampler() as memory:
+        score_articles(raw_dir=raw_dir, out_dir=out_dir, run_date=run_date, options=options, task_runner=task_runner)
     wall_s = round(time.perf_counter() - started, 3)
-    return {"wall_s": wall_s, "cpu": _cpu_since(cpu), "stages": _stage_seconds(since)}
+    runs = _stage_runs(since)
+    return {"wall_s": wall_s, "cpu": _cpu_since(cpu), "stages": _stage_seconds(runs), "stage_peak_rss_mb": _stage_peak_rss(runs, memory.samples)}
 
 
 def run(arguments: argparse.Namespace) -> int:
@@ -184,6 +237,7 @@ def run(arguments: argparse.Namespace) -> int:
         "cpu": night["cpu"],
         "bare_cpu": bare_cpu,
         "stages": night["stages"],
+        "stage_peak_rss_mb": night["stage_peak_rss_mb"],
     }
     if arguments.new:
         new_raw = workspace / "raw-night2"
