@@ -103,7 +103,7 @@ def _ordered(articles: pd.DataFrame) -> pd.DataFrame:
 
 def _word_bigrams(text: str) -> list[str]:
     words = relations.tokens(text)
-    return [*words, *(f"{a} {b}" for a, b in zip(words, words[1:]))]
+    return [*words, *map(" ".join, zip(words, words[1:]))]
 
 
 def _story_terms(text: str) -> list[str]:
@@ -139,7 +139,8 @@ def syndication_groups(articles: pd.DataFrame, settings: CorroborationSettings, 
     labels = components(n, np.concatenate([left, credit_left]), np.concatenate([right, credit_right]))
     # Order is by time, so each component's first member is its origin.
     first_member = pd.Series(np.arange(n)).groupby(labels).transform("min").to_numpy()
-    groups = ["syn-" + order["article_id"][index] for index in first_member]
+    article_ids = order["article_id"].tolist()
+    groups = ["syn-" + article_ids[index] for index in first_member]
     return pd.Series(groups, index=order["article_id"]).reindex(articles["article_id"])
 
 
@@ -382,34 +383,42 @@ def exclusive_sets(proposition: np.ndarray, pairs: pd.DataFrame) -> np.ndarray:
     return np.where(np.isin(labels, answers[answers > 1].index.to_numpy()), labels, -1)
 
 
-def evidence_lists(proposition: np.ndarray, sign: np.ndarray, exclusive: np.ndarray, groups: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+def evidence_lists(proposition: np.ndarray, sign: np.ndarray, exclusive: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
     """Per claim, the claims of other independence groups that support it and that contradict it.
 
     Support: the same proposition with the same polarity, or, for a denial, an assertion of a
     competing answer. Contradiction: the same proposition with the opposite polarity, or, for
     an assertion, an assertion of a competing answer (the scoring stage counts the same way).
+
+    Claims alike in proposition, polarity, group and exclusive set (syndicated copies, a
+    source repeating itself) have the same lists, so they are found once per such kind:
+    returns each claim's kind, and the supporting and contradicting claims of each kind.
     """
     n = len(proposition)
     if n == 0:
-        return [], []
+        return np.zeros(0, dtype=np.int64), [], []
+    group_codes = pd.factorize(pd.Series(groups, dtype=object))[0]
+    kinds, representative, kind_of = np.unique(
+        np.stack([proposition, sign, group_codes, exclusive], axis=1), axis=0, return_index=True, return_inverse=True
+    )
     members = pd.Series(np.arange(n)).groupby(proposition).apply(lambda rows: rows.to_numpy()).to_dict()
     in_set = pd.Series(np.arange(n)[exclusive >= 0]).groupby(exclusive[exclusive >= 0]).apply(lambda rows: rows.to_numpy()).to_dict()
     supporting: list[np.ndarray] = []
     contradicting: list[np.ndarray] = []
-    for claim in range(n):
+    for claim in representative.tolist():
         same = members[proposition[claim]]
-        same = same[groups[same] != groups[claim]]
+        same = same[group_codes[same] != group_codes[claim]]
         agree, disagree = same[sign[same] == sign[claim]], same[sign[same] != sign[claim]]
         if exclusive[claim] >= 0:
             rivals = in_set[exclusive[claim]]
-            rivals = rivals[(proposition[rivals] != proposition[claim]) & (sign[rivals] > 0) & (groups[rivals] != groups[claim])]
+            rivals = rivals[(proposition[rivals] != proposition[claim]) & (sign[rivals] > 0) & (group_codes[rivals] != group_codes[claim])]
             if sign[claim] > 0:
                 disagree = np.concatenate([disagree, rivals])
             else:
                 agree = np.concatenate([agree, rivals])
         supporting.append(np.sort(agree))
         contradicting.append(np.sort(disagree))
-    return supporting, contradicting
+    return kind_of.reshape(-1), supporting, contradicting
 
 
 def _numbered(prefix: str, labels: np.ndarray) -> list[str]:
@@ -429,13 +438,13 @@ def corroborate(
     if stories is None:
         stories = story_groups(articles, settings, window_days)
     syndication = syndication_groups(articles, settings, stories)
-    copies = syndication.value_counts()
+    copies = syndication.value_counts().to_dict()
     claims["story_id"] = claims["article_id"].map(stories)
     claims["syndication_group"] = claims["article_id"].map(syndication)
     claims["independence_group"] = [
         independence_group(attribution, source_id, affiliation, group, int(copies.get(group, 1)))
         for attribution, source_id, affiliation, group in zip(
-            claims["attribution"], claims["source_id"], claims["source_affiliation"].fillna(""), claims["syndication_group"], strict=True
+            claims["attribution"].tolist(), claims["source_id"].tolist(), claims["source_affiliation"].fillna("").tolist(), claims["syndication_group"].tolist(), strict=True
         )
     ]
     published = articles.set_index("article_id")["published_at"]
@@ -447,12 +456,14 @@ def corroborate(
     numbering = {label: number for number, label in enumerate(dict.fromkeys(label for label in exclusive if label >= 0), start=1)}
     claims["exclusive_set_id"] = [f"set-{numbering[label]:03d}" if label >= 0 else "" for label in exclusive]
     claims["polarity"] = sign.astype("int64")
-    supporting, contradicting = evidence_lists(proposition, sign, exclusive, claims["independence_group"].to_numpy())
-    groups = claims["independence_group"].to_numpy()
+    groups = claims["independence_group"].to_numpy(dtype=object)
+    kind_of, supporting, contradicting = evidence_lists(proposition, sign, exclusive, groups)
     claim_ids = claims["claim_id"].to_numpy(dtype=object)
     for kind, related in (("supporting", supporting), ("contradicting", contradicting)):
-        claims[f"{kind}_groups"] = ["; ".join(sorted(set(groups[members].tolist()))) for members in related]
+        # Written once per kind of claim (see evidence_lists), then spread to its claims.
+        group_sets = [sorted(set(groups[members].tolist())) for members in related]
+        claims[f"{kind}_groups"] = np.array(["; ".join(names) for names in group_sets], dtype=object)[kind_of].tolist()
         # Sorted by id, not by row: the order of the night's rows must not show in the output.
-        claims[f"{kind}_claim_ids"] = ["; ".join(sorted(claim_ids[members].tolist())) for members in related]
-        claims[f"n_{kind}_groups"] = np.array([len(set(groups[members].tolist())) for members in related], dtype="int64")
+        claims[f"{kind}_claim_ids"] = np.array(["; ".join(sorted(claim_ids[members].tolist())) for members in related], dtype=object)[kind_of].tolist()
+        claims[f"n_{kind}_groups"] = np.array([len(names) for names in group_sets], dtype="int64")[kind_of]
     return claims

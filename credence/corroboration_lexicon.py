@@ -48,9 +48,14 @@ HEDGE_WORDS: frozenset[str] = frozenset(
 )
 
 
+_ANTONYM_WORDS: frozenset[str] = frozenset(word for pair in ANTONYMS for pole in pair for word in pole)
+
+
 def antonym_poles(terms: set[str]) -> dict[int, int]:
     """For each antonym pair with a word in ``terms``: which pole (0 or 1), unless both are there."""
     poles: dict[int, int] = {}
+    if _ANTONYM_WORDS.isdisjoint(terms):  # most claims: no pair to look through
+        return poles
     for index, (first, second) in enumerate(ANTONYMS):
         has_first, has_second = bool(terms & first), bool(terms & second)
         if has_first != has_second:

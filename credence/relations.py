@@ -74,7 +74,9 @@ STOP_WORDS = frozenset(
 
 def tokens(text: str) -> list[str]:
     """Lower-cased word and number tokens of a text."""
-    return [token.lower().replace("’", "'") for token in _TOKEN.findall(text)]
+    found = _TOKEN.findall(text)
+    # Tokens are ASCII letters, digits and apostrophes: lower-cased together, in one call.
+    return "\n".join(found).lower().replace("’", "'").split("\n") if found else []
 
 
 @lru_cache(maxsize=200_000)
