@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import atexit
 import gc
+import threading
 import multiprocessing
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -212,22 +213,33 @@ def split_claims(
 _pool: tuple[tuple[object, ...], ProcessPoolExecutor] | None = None
 
 
+# Two parse tasks may run at once (the flow overlaps batches so that the workers never wait
+# while one task writes its claims): they share the pool, created and stopped under this lock.
+_pool_lock = threading.Lock()
+
+
 def _worker_pool(nlp: Language, cues: dict[str, CueInfo], batch_size: int, processes: int) -> ProcessPoolExecutor:
     global _pool  # noqa: PLW0603 - one pool per process, like the pipeline it serves
     key = (id(nlp), repr(sorted(cues.items())), batch_size, processes)
-    if _pool is not None and _pool[0] == key:
-        return _pool[1]
-    close_worker_pool()
-    # Forked, so the workers share the loaded pipeline's memory and nothing large is pickled,
-    # as spaCy's n_process does on Linux.
-    context = multiprocessing.get_context("fork")
-    pool = ProcessPoolExecutor(processes, mp_context=context, initializer=_start_worker, initargs=(nlp, cues, batch_size))
-    _pool = (key, pool)
-    return pool
+    with _pool_lock:
+        if _pool is not None and _pool[0] == key:
+            return _pool[1]
+        _close_pool()
+        # Forked, so the workers share the loaded pipeline's memory and nothing large is pickled,
+        # as spaCy's n_process does on Linux.
+        context = multiprocessing.get_context("fork")
+        pool = ProcessPoolExecutor(processes, mp_context=context, initializer=_start_worker, initargs=(nlp, cues, batch_size))
+        _pool = (key, pool)
+        return pool
 
 
 def close_worker_pool() -> None:
     """Stop the parse workers, if any (the flow does at the end of a night; exit does too)."""
+    with _pool_lock:
+        _close_pool()
+
+
+def _close_pool() -> None:
     global _pool  # noqa: PLW0603
     if _pool is not None:
         _pool[1].shutdown(wait=True, cancel_futures=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import os
 import re
+import threading
 from functools import lru_cache
 
 import numpy
@@ -72,9 +73,20 @@ def _forget_parent_thread_pools() -> None:
     thread._threads_queues.clear()  # noqa: SLF001 - the registry that exit hook walks
 
 
-@lru_cache(maxsize=1)
+_LOADING = threading.Lock()
+
+
 def load_pipeline() -> Language:
-    """Return the English pipeline, loading it on first use only."""
+    """Return the English pipeline, loading it on first use only.
+
+    One object for every thread of the process: two parse tasks starting together must not
+    load two (the parse workers are kept per pipeline object, see credence.claims)."""
+    with _LOADING:
+        return _load_pipeline()
+
+
+@lru_cache(maxsize=1)
+def _load_pipeline() -> Language:
     for name in PIPELINE_MODULES:
         try:
             module = importlib.import_module(name)

@@ -46,14 +46,19 @@ class RunOptions(BaseModel):
 
 
 def _task_runner(choice: TaskRunnerChoice, options: RunOptions):  # type: ignore[no-untyped-def]
+    """The runner of the parse tasks; ``options.parse_processes`` is already resolved."""
     if choice == "dask":
         from prefect_dask import DaskTaskRunner
 
         if options.dask_address:
             return DaskTaskRunner(address=options.dask_address)
         return DaskTaskRunner(cluster_kwargs={"n_workers": options.dask_workers, "threads_per_worker": 1, "processes": True})
-    # One worker thread: spaCy's pipeline is shared by the threads of a process, and parsing is
-    # CPU-bound under the GIL anyway; scale out with Dask processes instead.
+    if options.parse_processes > 1:
+        # The batches go to the parse worker processes; two tasks at a time keep them busy
+        # while a finished batch's claims are framed and written, and the next batch is read.
+        return ThreadPoolTaskRunner(max_workers=2)
+    # Parsing in this process: one thread, as spaCy's pipeline is not to be shared by threads
+    # (and parsing is CPU-bound under the GIL anyway).
     return ThreadPoolTaskRunner(max_workers=1)
 
 
@@ -93,8 +98,8 @@ def score_articles(
     - task_runner: "threads" (one machine) or "dask" (a local cluster, or options.dask_address).
     - options: batch size, Dask cluster, and how long to wait for a concurrent run's lock.
     """
-    night = _score_night.with_options(task_runner=_task_runner(task_runner, options))
     options = options.model_copy(update={"parse_processes": parse_processes(options, task_runner)})
+    night = _score_night.with_options(task_runner=_task_runner(task_runner, options))
     run_date = run_date or datetime.now(UTC).date()
     if not storage.is_url(raw_dir) and not storage.is_url(out_dir):
         return str(night(Path(raw_dir), Path(out_dir), run_date, Path(config_dir), window_days, options))

@@ -358,6 +358,11 @@ def test_worker_processes_split_the_same_claims_as_one_process(english, settings
         workers = set(claims._pool[1]._processes)  # noqa: SLF001 - the pool a night's batches share
         assert pool.submit(split, 2).result() == single
         assert set(claims._pool[1]._processes) == workers and len(workers) == 2  # noqa: SLF001
+    # Two batches at once (the flow overlaps its parse tasks): the same claims, the same workers.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        together = [pool.submit(split, 2) for _ in range(2)]
+        assert [future.result() for future in together] == [single, single]
+    assert set(claims._pool[1]._processes) == workers  # noqa: SLF001
     claims.close_worker_pool()
     assert claims._pool is None  # noqa: SLF001
 
