@@ -71,10 +71,14 @@ def _stage_runs(since: float) -> list[tuple[str, float, float, float]]:
 
 
 def _stage_seconds(runs: list[tuple[str, float, float, float]]) -> dict[str, float]:
-    """Seconds spent in each stage's task runs."""
+    """Wall seconds during which each stage had a task run going: two parse batches run at
+    once, so their durations would add up to more than the time the stage took."""
     totals = dict.fromkeys(STAGES, 0.0)
-    for name, _start, _end, seconds in runs:
-        totals[name] += seconds
+    covered_until: dict[str, float] = {}
+    for name, start, end, _seconds in sorted(runs, key=lambda run: run[1]):
+        begin = max(start, covered_until.get(name, start))
+        totals[name] += max(end - begin, 0.0)
+        covered_until[name] = max(end, covered_until.get(name, end))
     return {name: round(seconds, 3) for name, seconds in totals.items()}
 
 

@@ -51,3 +51,10 @@ def test_synthetic_stories_keep_their_names_across_nights(tmp_path):
     later = synthetic.generate(tmp_path / "b", articles=40, seed=4, first_story=night.stories_end - 2)
     text = "".join(path.read_text() for path in later.files)
     assert synthetic.story(night.stories_end - 1).place in text or synthetic.story(night.stories_end - 2).place in text
+
+
+def test_stage_seconds_count_overlapping_task_runs_once():
+    """Two parse batches running at once take the stage's wall time, not the sum of their durations."""
+    runs = [("split-claims", 0.0, 10.0, 10.0), ("split-claims", 1.0, 12.0, 11.0), ("split-claims", 15.0, 16.0, 1.0), ("ingest-articles", 0.0, 2.0, 2.0)]
+    seconds = bench._stage_seconds(runs)
+    assert seconds["split-claims"] == 13.0 and seconds["ingest-articles"] == 2.0 and seconds["write-report"] == 0.0
