@@ -59,11 +59,12 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "source"
 
 
-def _suggestion(name: str, choices: dict[str, str]) -> str:
-    """The registered id whose alias is closest to the name and holds one of its head words."""
+def _suggestion(name: str, choices: dict[str, str], aliases: list[str] | None = None) -> str:
+    """The registered id whose alias is closest to the name and holds one of its head words
+    (``aliases``: the keys of choices, listed once by a caller asking for many names)."""
     key = mention_key(name)
     heads = mention_heads(key)
-    for alias, score, _ in process.extract(key, list(choices), scorer=fuzz.token_set_ratio, score_cutoff=90, limit=5):
+    for alias, score, _ in process.extract(key, aliases if aliases is not None else list(choices), scorer=fuzz.token_set_ratio, score_cutoff=90, limit=5):
         if heads & set(alias.split()):
             return f"{choices[alias]} ({score:.0f})"
     return ""
@@ -82,6 +83,7 @@ def discovered_sources(claims: pd.DataFrame, config: Config | None = None, *, ma
         for entry in config.registry.sources:
             for alias in (entry.name, *entry.aliases):
                 choices.setdefault(mention_key(alias), entry.id)
+    aliases = list(choices)
     # Plain lists and row positions per source (in order of first appearance): a pandas group
     # per source costs about a millisecond, and a night has thousands of unregistered sources.
     column = {name: unregistered[name].astype(object).tolist() if name in unregistered else None for name in wanted}
@@ -111,7 +113,7 @@ def discovered_sources(claims: pd.DataFrame, config: Config | None = None, *, ma
             proposed = f"{proposed}-{taken[proposed]}"
         domains = ""
         if is_outlet and column["url"] is not None:
-            domains = "; ".join(sorted({outlet_from_url(str(url)) for url in values("url", rows) if str(url)} - {""}))
+            domains = "; ".join(sorted({outlet_from_url(url) for url in {str(url) for url in values("url", rows)} if url} - {""}))
         head = rows[:max_examples]
         examples = [f"{claim_id}: {' '.join(str(content).split())[:160]}" for claim_id, content in zip(values("claim_id", head), values("content", head), strict=True)]
         rows_out.append({
@@ -128,7 +130,7 @@ def discovered_sources(claims: pd.DataFrame, config: Config | None = None, *, ma
             "domains": domains,
             "prior": "",
             "alias_of": "",
-            "suggested_alias_of": _suggestion(name, choices),
+            "suggested_alias_of": _suggestion(name, choices, aliases),
             "claims": len(rows),
             "articles": len(set(values("article_id", rows))),
             "outlets": "; ".join(sorted({str(outlet) for outlet in values("outlet", rows)})),

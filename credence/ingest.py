@@ -90,7 +90,12 @@ def content_key(text: str) -> str:
 
 def article_id_for(text: str) -> str:
     """A stable id from the normalised text: the same article gets the same id every run."""
-    return "a" + content_key(text)[:16]
+    return article_id_from_key(content_key(text))
+
+
+def article_id_from_key(key: str) -> str:
+    """The article id of a text whose content_key is ``key``."""
+    return "a" + key[:16]
 
 
 def english_share(text: str) -> float | None:
@@ -100,7 +105,7 @@ def english_share(text: str) -> float | None:
     words = re.findall(r"[^\W\d_]+", text.lower())
     if len(words) < LANGUAGE_MIN_WORDS:
         return None
-    return sum(word in STOP_WORDS for word in words) / len(words)
+    return sum(map(STOP_WORDS.__contains__, words)) / len(words)
 
 
 def decode_bytes(data: bytes) -> str:
@@ -454,7 +459,7 @@ def ingest(
                 result.ledger.append(LedgerEntry(**{**item.__dict__, "source_file": relative}))
                 continue
             key = content_key(item.fields["text"])
-            article_id = article_id_for(item.fields["text"])
+            article_id = article_id_from_key(key)
             title = item.fields["title"]
             if key in first_seen:
                 original = first_seen[key]

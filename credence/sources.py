@@ -22,6 +22,7 @@ import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
+from functools import lru_cache
 from pathlib import PurePath
 from urllib.parse import urlsplit
 
@@ -150,6 +151,8 @@ class _Profile:
     strength: float
 
 
+# A night names the same few thousand sources again and again.
+@lru_cache(maxsize=100_000)
 def normalise_mention(mention: str) -> str:
     """Lower case, straight apostrophes, single spaces, no surrounding punctuation or "the"."""
     text = mention.replace("’", "'").replace("‘", "'").replace("`", "'").lower()
@@ -567,8 +570,9 @@ def resolve_claim_sources(claims: pd.DataFrame, articles: pd.DataFrame, config: 
     outlets = dict(zip(articles["article_id"], articles["outlet"], strict=True))
     labels = claims["source_entity"].fillna("").astype(str) if "source_entity" in claims else pd.Series("", index=claims.index)
     rows: list[Resolution] = []
-    columns = (claims["article_id"], claims["attribution"], claims["source_text"], labels)
-    for article_id, attribution, mention, label in zip(*columns, strict=True):
+    # Plain lists: iterating Arrow-backed columns goes through pandas for every cell.
+    article_ids, attributions, mentions = claims["article_id"].tolist(), claims["attribution"].tolist(), claims["source_text"].tolist()
+    for article_id, attribution, mention, label in zip(article_ids, attributions, mentions, labels.tolist(), strict=True):
         if attribution == "outlet":
             rows.append(resolver.resolve_outlet(outlets[article_id], urls[article_id]))
         else:
@@ -576,10 +580,10 @@ def resolve_claim_sources(claims: pd.DataFrame, articles: pd.DataFrame, config: 
     if len(claims):
         sentence = claims["sentence_index"] if "sentence_index" in claims else pd.Series(0, index=claims.index)
         start = claims["source_start"] if "source_start" in claims else pd.Series(0, index=claims.index)
-        order = list(zip(sentence.astype(int), start.astype(int), strict=True))
-        sourced = [attribution != "outlet" for attribution in claims["attribution"]]
-        article_keys = [a if keep else f"\0outlet-{n}" for n, (a, keep) in enumerate(zip(claims["article_id"], sourced, strict=True))]
-        rows = link_within_articles(article_keys, order, list(claims["source_text"]), rows)
+        order = list(zip(sentence.astype(int).tolist(), start.astype(int).tolist(), strict=True))
+        sourced = [attribution != "outlet" for attribution in attributions]
+        article_keys = [a if keep else f"\0outlet-{n}" for n, (a, keep) in enumerate(zip(article_ids, sourced, strict=True))]
+        rows = link_within_articles(article_keys, order, mentions, rows)
     columns = [f.name for f in fields(Resolution) if f.name != "confidence"]
     resolved = pd.DataFrame(
         [{**{name: getattr(r, name) for name in columns}, "resolution_confidence": r.confidence} for r in rows],
