@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -156,6 +157,20 @@ def staging_dir(out_dir: Path, run_name: str) -> Path:
 def remove_tree(path: Path) -> None:
     """Delete a folder of intermediate files, if it exists."""
     shutil.rmtree(path, ignore_errors=True)
+
+
+def remove_unused_files(folder: Path, pattern: str, *, days: float, now: float | None = None) -> list[Path]:
+    """Delete the files of a folder matching ``pattern`` not modified for ``days`` days; return them."""
+    cutoff = (time.time() if now is None else now) - days * 86_400
+    removed = []
+    for path in sorted(folder.glob(pattern)) if folder.is_dir() else []:
+        try:
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed.append(path)
+        except OSError:
+            continue  # gone already, or not ours to delete: the next night tries again
+    return removed
 
 
 def publish_run(staging: Path, final: Path) -> Path:

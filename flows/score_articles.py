@@ -135,7 +135,8 @@ def _score_night(raw_dir: Path, out_dir: Path, run_date: date, config_dir: Path,
             whole_window=options.window_context == "all",
         )
         progress = create_progress_artifact(progress=0.0, key="credence-parse-progress", description="Parsing tonight's articles")
-        futures = [stages.split_claims.submit(batch, config_dir, out_dir / ".cache", options.parse_processes) for batch in batches]
+        cache_dir = out_dir / ".cache"
+        futures = [stages.split_claims.submit(batch, config_dir, cache_dir, options.parse_processes) for batch in batches]
         claim_paths = []
         # The same progress on a terminal (`credence run`, `make run`); silent in a worker's log.
         with Progress(transient=True, disable=not sys.stderr.isatty()) as terminal:
@@ -151,7 +152,7 @@ def _score_night(raw_dir: Path, out_dir: Path, run_date: date, config_dir: Path,
         scored, learned = stages.score_claims(corroborated, config_dir, work_dir, out_dir, run_date)
         summary, summary_markdown, top_claims = stages.write_report(scored, run_articles, ledger_path, config_dir, staging, run_date)
         history_tasks.save_history(run_articles, claim_paths, learned, out_dir, config_dir, run_date)
-        run_dir = stages.publish_run(staging, out_dir / run_date.isoformat(), work_dir)
+        run_dir = stages.publish_run(staging, out_dir / run_date.isoformat(), work_dir, cache_dir)
     stages.publish_artifacts(run_dir, summary_markdown, top_claims)
     logger.info(
         "Run %s: %d inputs, %d processed, %d duplicates, %d quarantined, %d claims -> %s",

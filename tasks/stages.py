@@ -49,6 +49,7 @@ def split_claims(batch_path: Path, config_dir: Path, cache_dir: Path, processes:
     """Parse one batch of articles with ``processes`` spaCy processes and extract its claims; return the claims file."""
     output = _claims_cache_file(batch_path, config_dir, cache_dir)
     if output.exists():  # written whole or not at all (io.write_parquet renames a finished file)
+        output.touch()  # used tonight: kept another PARSE_CACHE_DAYS
         get_run_logger().info("Batch %s: claims of these articles and this extractor reused from %s", batch_path.name, output.name)
         return str(output)
     settings = config.load_config(config_dir)
@@ -151,10 +152,18 @@ def write_report(
     return summary, reporting.summary_markdown(data), reporting.top_claims(scored)
 
 
+# A batch's claims file serves reruns and retries only (the history keeps every night's
+# claims): one not used for this long is deleted, so the cache does not grow night after night.
+PARSE_CACHE_DAYS = 30
+
+
 @task(name="publish-run", retries=2, retry_delay_seconds=2)
-def publish_run(staging: Path, final: Path, work_dir: Path) -> Path:
-    """Drop the intermediate files and swap the finished staging folder in as the run's folder."""
+def publish_run(staging: Path, final: Path, work_dir: Path, cache_dir: Path | None = None) -> Path:
+    """Drop the intermediate files (and parse cache files unused for PARSE_CACHE_DAYS) and swap
+    the finished staging folder in as the run's folder."""
     io.remove_tree(work_dir)
+    if cache_dir is not None:
+        io.remove_unused_files(cache_dir, "claims-*.parquet", days=PARSE_CACHE_DAYS)
     return io.publish_run(staging, final)
 
 

@@ -527,6 +527,24 @@ def test_failed_write_keeps_the_previous_file(tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir()] == ["report.md"]
 
 
+def test_parse_cache_files_unused_for_a_month_are_removed(tmp_path):
+    """Claims files reused or written within PARSE_CACHE_DAYS stay; older ones and other names are left or removed as promised."""
+    import os
+
+    from tasks import stages
+
+    cache = tmp_path / ".cache"
+    cache.mkdir()
+    now = 1_800_000_000.0
+    for name, age_days in (("claims-old.parquet", stages.PARSE_CACHE_DAYS + 1), ("claims-recent.parquet", 2), ("notes-old.txt", 90)):
+        (cache / name).write_text("x")
+        os.utime(cache / name, (now - age_days * 86_400, now - age_days * 86_400))
+    removed = io.remove_unused_files(cache, "claims-*.parquet", days=stages.PARSE_CACHE_DAYS, now=now)
+    assert [path.name for path in removed] == ["claims-old.parquet"]
+    assert sorted(path.name for path in cache.iterdir()) == ["claims-recent.parquet", "notes-old.txt"]
+    assert io.remove_unused_files(tmp_path / "missing", "*", days=1) == []
+
+
 def test_publish_run_replaces_only_its_own_folder(tmp_path):
     """Publishing a date's run replaces that folder and leaves other dates alone."""
     out = tmp_path / "processed"
