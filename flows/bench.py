@@ -42,6 +42,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--bare-processes", type=int, default=0, help="spaCy processes of the bare nlp.pipe reference (default 0: as many as the flow's parse)"
     )
+    parser.add_argument(
+        "--bare-articles",
+        type=int,
+        default=0,
+        help="time the bare nlp.pipe reference on the first N articles only (default 0: all); a rate, so a sample will do where the corpus is large",
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write the table as JSON here")
     parser.add_argument("--keep", type=Path, default=None, help="keep the corpus and outputs in this folder")
 
@@ -217,6 +223,7 @@ def run(arguments: argparse.Namespace) -> int:
     api_start_s = _start_prefect_api()
     night = _night(raw_dir, out_dir, date(2026, 11, 27), options, runner)
     texts = [article.text for article in ingest.ingest(raw_dir).articles]
+    texts = texts[: arguments.bare_articles] if arguments.bare_articles > 0 else texts
     bare_processes = arguments.bare_processes or processes
     cpu = _machine_cpu()
     spacy_words_per_s = _bare_spacy_words_per_second(texts, batch_size=32, processes=bare_processes)
@@ -231,6 +238,7 @@ def run(arguments: argparse.Namespace) -> int:
         "task_runner": runner,
         "parse_processes": processes,
         "bare_processes": bare_processes,
+        "bare_articles": len(texts),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         # The largest finished child: a spaCy parse worker (forked, sharing the model's pages
         # with this process until they change) or Prefect's temporary server.

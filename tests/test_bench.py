@@ -19,14 +19,15 @@ def test_bench_pipeline_writes_the_documented_table(prefect_server, tmp_path):
     parser = argparse.ArgumentParser()
     bench.add_arguments(parser)
     arguments = parser.parse_args(
-        ["--articles", "16", "--new", "8", "--fresh", "--compare-window", "--batch-size", "5", "--json", str(out), "--keep", str(tmp_path / "workspace")]
+        ["--articles", "16", "--new", "8", "--fresh", "--compare-window", "--batch-size", "5", "--bare-articles", "10", "--json", str(out), "--keep", str(tmp_path / "workspace")]
     )
     assert bench.run(arguments) == 0
     table = json.loads(out.read_text())
     assert {"articles", "words", "wall_s", "articles_per_s", "words_per_s", "spacy_words_per_s", "peak_rss_mb", "stages"} <= set(table)
     assert table["articles"] == 16 and table["words"] > 0 and table["spacy_words_per_s"] > 0
     assert table["task_runner"] == "threads" and table["prefect_api_start_s"] >= 0
-    assert table["parse_processes"] >= 1 and table["bare_processes"] == table["parse_processes"]
+    assert table["parse_processes"] >= 1 and table["bare_processes"] == table["parse_processes"] and table["bare_articles"] == 10
+    assert set(table["stage_peak_rss_mb"]) == set(bench.STAGES)
     assert set(table["stages"]) == set(bench.STAGES)
     if Path("/proc/stat").exists():  # Linux: the night and the bare parse kept the cores busy
         assert table["cpu"]["busy_s"] > 0 and table["bare_cpu"]["busy_s"] > 0 and table["cpu"]["steal_s"] >= 0
