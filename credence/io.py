@@ -103,6 +103,8 @@ def _neutralised_column(column: pa.ChunkedArray) -> pa.ChunkedArray:
     if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
         return column
     formula = pc.fill_null(pc.match_substring_regex(column, _FORMULA_START), False)
+    if not pc.any(formula).as_py():  # most columns: kept as they are, not copied
+        return column
     quote, nothing = pa.scalar("'", column.type), pa.scalar("", column.type)
     return pc.if_else(formula, pc.binary_join_element_wise(quote, column, nothing), column)
 

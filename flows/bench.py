@@ -239,6 +239,7 @@ def run(arguments: argparse.Namespace) -> int:
         "parse_processes": processes,
         "bare_processes": bare_processes,
         "bare_articles": len(texts),
+        "bare_words": sum(len(text.split()) for text in texts),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         # The largest finished child: a spaCy parse worker (forked, sharing the model's pages
         # with this process until they change) or Prefect's temporary server.
@@ -296,6 +297,9 @@ def _render(table: dict[str, object]) -> str:
     lines.append(f"| end-to-end / bare spaCy | {parse_bound:.2f} |")
     night_cpu, bare_cpu = table.get("cpu") or {}, table.get("bare_cpu") or {}
     if night_cpu.get("busy_s") and bare_cpu.get("busy_s"):  # type: ignore[union-attr]
-        # The same ratio in busy CPU seconds per word: what the flow costs, whatever the host did meanwhile.
-        lines.append(f"| end-to-end / bare spaCy, CPU seconds | {bare_cpu['busy_s'] / night_cpu['busy_s']:.2f} |")  # type: ignore[index,operator]
+        # The same ratio in busy CPU seconds per word: what the flow costs, whatever the host did
+        # meanwhile (per word, as the bare parse may have read a sample of the corpus).
+        night_per_word = night_cpu["busy_s"] / table["words"]  # type: ignore[index,operator]
+        bare_per_word = bare_cpu["busy_s"] / (table.get("bare_words") or table["words"])  # type: ignore[index,operator]
+        lines.append(f"| end-to-end / bare spaCy, CPU seconds | {bare_per_word / night_per_word:.2f} |")
     return "\n".join(lines)
