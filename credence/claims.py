@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import atexit
 import gc
-import threading
 import multiprocessing
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool

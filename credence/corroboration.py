@@ -398,7 +398,7 @@ def evidence_lists(proposition: np.ndarray, sign: np.ndarray, exclusive: np.ndar
     if n == 0:
         return np.zeros(0, dtype=np.int64), [], []
     group_codes = pd.factorize(pd.Series(groups, dtype=object))[0]
-    kinds, representative, kind_of = np.unique(
+    _, representative, kind_of = np.unique(
         np.stack([proposition, sign, group_codes, exclusive], axis=1), axis=0, return_index=True, return_inverse=True
     )
     members = pd.Series(np.arange(n)).groupby(proposition).apply(lambda rows: rows.to_numpy()).to_dict()

@@ -59,12 +59,11 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "source"
 
 
-def _suggestion(name: str, choices: dict[str, str], aliases: list[str] | None = None) -> str:
-    """The registered id whose alias is closest to the name and holds one of its head words
-    (``aliases``: the keys of choices, listed once by a caller asking for many names)."""
+def _suggestion(name: str, choices: dict[str, str]) -> str:
+    """The registered id whose alias is closest to the name and holds one of its head words."""
     key = mention_key(name)
     heads = mention_heads(key)
-    for alias, score, _ in process.extract(key, aliases if aliases is not None else list(choices), scorer=fuzz.token_set_ratio, score_cutoff=90, limit=5):
+    for alias, score, _ in process.extract(key, list(choices), scorer=fuzz.token_set_ratio, score_cutoff=90, limit=5):
         if heads & set(alias.split()):
             return f"{choices[alias]} ({score:.0f})"
     return ""
@@ -83,7 +82,6 @@ def discovered_sources(claims: pd.DataFrame, config: Config | None = None, *, ma
         for entry in config.registry.sources:
             for alias in (entry.name, *entry.aliases):
                 choices.setdefault(mention_key(alias), entry.id)
-    aliases = list(choices)
     # Plain lists and row positions per source (in order of first appearance): a pandas group
     # per source costs about a millisecond, and a night has thousands of unregistered sources.
     column = {name: unregistered[name].astype(object).tolist() if name in unregistered else None for name in wanted}
@@ -130,7 +128,7 @@ def discovered_sources(claims: pd.DataFrame, config: Config | None = None, *, ma
             "domains": domains,
             "prior": "",
             "alias_of": "",
-            "suggested_alias_of": _suggestion(name, choices, aliases),
+            "suggested_alias_of": _suggestion(name, choices),
             "claims": len(rows),
             "articles": len(set(values("article_id", rows))),
             "outlets": "; ".join(sorted({str(outlet) for outlet in values("outlet", rows)})),

@@ -52,8 +52,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--keep", type=Path, default=None, help="keep the corpus and outputs in this folder")
 
 
-def _stage_runs(since: float) -> list[tuple[str, float, float, float]]:
-    """(stage, start, end, seconds) of each stage's task runs since a time, read back from the Prefect API."""
+def _stage_runs(since: float) -> list[tuple[str, float, float]]:
+    """(stage, start, end) of each stage's task runs since a time, read back from the Prefect API."""
     from prefect.client.orchestration import get_client
 
     runs = []
@@ -67,31 +67,30 @@ def _stage_runs(since: float) -> list[tuple[str, float, float, float]]:
                     continue
                 name = task_run.name.rsplit("-", 1)[0]
                 if name in STAGES:
-                    seconds = task_run.total_run_time.total_seconds()
                     end = task_run.end_time.timestamp() if task_run.end_time else time.time()
-                    runs.append((name, task_run.start_time.timestamp(), end, seconds))
+                    runs.append((name, task_run.start_time.timestamp(), end))
             if len(task_runs) < page:
                 break
             offset += page
     return runs
 
 
-def _stage_seconds(runs: list[tuple[str, float, float, float]]) -> dict[str, float]:
+def _stage_seconds(runs: list[tuple[str, float, float]]) -> dict[str, float]:
     """Wall seconds during which each stage had a task run going: two parse batches run at
     once, so their durations would add up to more than the time the stage took."""
     totals = dict.fromkeys(STAGES, 0.0)
     covered_until: dict[str, float] = {}
-    for name, start, end, _seconds in sorted(runs, key=lambda run: run[1]):
+    for name, start, end in sorted(runs, key=lambda run: run[1]):
         begin = max(start, covered_until.get(name, start))
         totals[name] += max(end - begin, 0.0)
         covered_until[name] = max(end, covered_until.get(name, end))
     return {name: round(seconds, 3) for name, seconds in totals.items()}
 
 
-def _stage_peak_rss(runs: list[tuple[str, float, float, float]], samples: list[tuple[float, float]]) -> dict[str, float]:
+def _stage_peak_rss(runs: list[tuple[str, float, float]], samples: list[tuple[float, float]]) -> dict[str, float]:
     """The largest resident memory of this process sampled while each stage ran (MB)."""
     peaks = dict.fromkeys(STAGES, 0.0)
-    for name, start, end, _seconds in runs:
+    for name, start, end in runs:
         during = [megabytes for moment, megabytes in samples if start <= moment <= end]
         peaks[name] = max([peaks[name], *during])
     return {name: round(megabytes, 1) for name, megabytes in peaks.items()}
