@@ -46,7 +46,15 @@ from sklearn.preprocessing import normalize
 from credence import relations
 from credence.claims import DATELINE, NEGATION_WORDS
 from credence.config import CorroborationSettings
-from credence.corroboration_blocking import components, first_seen_numbering, neighbour_pairs, pairs_within_groups, term_matrix, tfidf_rows
+from credence.corroboration_blocking import (
+    components,
+    first_seen_numbering,
+    group_chunks,
+    neighbour_pairs,
+    pairs_within_groups,
+    term_matrix,
+    tfidf_rows,
+)
 from credence.corroboration_lexicon import CONCEPTS, FALSITY_WORDS, antonym_poles
 from credence.term_weights import idf_weights
 
@@ -61,6 +69,11 @@ numbers_in = relations.numbers_in
 # Typical lengths in words, for the idf a term would have over many such texts (term_weights).
 ARTICLE_WORDS = 400
 CLAIM_WORDS = 20
+
+# Story-local work runs on whole stories packed into chunks of about this many rows, so its
+# memory is bounded by the chunk, not the night (results are the same: see group_chunks).
+SYNDICATION_CHUNK_ARTICLES = 2000
+RELATION_CHUNK_CLAIMS = 20000
 
 
 def credit_line_outlet(text: str) -> str:
@@ -124,10 +137,16 @@ def syndication_groups(articles: pd.DataFrame, settings: CorroborationSettings, 
     n = len(order)
     # Without stories the whole frame is one (compared by rare-term blocking when large).
     story_of = np.full(n, "", dtype=object) if stories is None else stories.reindex(order["article_id"]).fillna("").to_numpy(dtype=object)
-    vectors = tfidf_rows(*term_matrix([_word_bigrams(text) for text in order["text"]]), ARTICLE_WORDS)
-    left, right, _ = pairs_within_groups(
-        vectors, story_of, settings.syndication_threshold, max_group=settings.block_max_story, max_df=settings.block_max_df, top_k=settings.block_top_k
-    )
+    texts = order["text"].to_numpy(dtype=object)
+    lefts, rights = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+    for positions in group_chunks(story_of, SYNDICATION_CHUNK_ARTICLES):
+        vectors = tfidf_rows(*term_matrix(_word_bigrams(text) for text in texts[positions]), ARTICLE_WORDS)
+        left, right, _ = pairs_within_groups(
+            vectors, story_of[positions], settings.syndication_threshold, max_group=settings.block_max_story, max_df=settings.block_max_df, top_k=settings.block_top_k
+        )
+        lefts.append(positions[left])
+        rights.append(positions[right])
+    left, right = np.concatenate(lefts), np.concatenate(rights)
     earliest: dict[tuple[str, str], int] = {}
     for index, (outlet, story) in enumerate(zip(order["outlet"], story_of, strict=True)):
         earliest.setdefault((outlet.lower(), story), index)
@@ -148,7 +167,7 @@ def story_groups(articles: pd.DataFrame, settings: CorroborationSettings, window
     """A story id per article: articles linked by similar words and names within the window."""
     order = articles.reset_index(drop=True)
     times = utc_times(order["published_at"])
-    vectors = tfidf_rows(*term_matrix([_story_terms(text) for text in order["text"]]), ARTICLE_WORDS)
+    vectors = tfidf_rows(*term_matrix(_story_terms(text) for text in order["text"]), ARTICLE_WORDS)
     left, right, _ = neighbour_pairs(vectors, settings.story_threshold, max_df=settings.block_max_df, top_k=settings.block_top_k)
     inside = np.abs(times[left] - times[right]) <= np.timedelta64(window_days, "D")
     return pd.Series(story_ids(components(len(order), left[inside], right[inside])), index=order["article_id"])
@@ -270,12 +289,30 @@ def _no_pairs() -> pd.DataFrame:
 
 
 def claim_relations(claims: pd.DataFrame, stories: np.ndarray, times: np.ndarray, settings: CorroborationSettings, window_days: int) -> pd.DataFrame:
-    """Related claim pairs: left, right (row positions), relation, strength.
+    """Related claim pairs: left, right (row positions, sorted), relation, strength.
 
     relation: "same" (one proposition, same polarity), "opposite" (one proposition, one side
     denies or negates it) or "competing" (different answers to one question: figures that
     disagree, opposite poles of an antonym pair).
+
+    Pairs never cross stories and every weight is local to a story, so the claims are taken
+    in chunks of whole stories. Not with a matching model: its term weights are fitted on all
+    the night's paired claims at once, so the night stays one chunk.
     """
+    model = relation_model(settings)
+    chunk_rows = len(claims) if model is not None else RELATION_CHUNK_CLAIMS
+    found = [_no_pairs()]
+    for positions in group_chunks(stories, chunk_rows):
+        pairs = _relations_within(claims.iloc[positions], stories[positions], times[positions], settings, window_days, model)
+        found.append(pairs.assign(left=positions[pairs["left"].to_numpy()], right=positions[pairs["right"].to_numpy()]))
+    related = pd.concat(found, ignore_index=True)
+    return related.iloc[np.lexsort((related["right"].to_numpy(), related["left"].to_numpy()))].reset_index(drop=True)
+
+
+def _relations_within(
+    claims: pd.DataFrame, stories: np.ndarray, times: np.ndarray, settings: CorroborationSettings, window_days: int, model: relations.LinearModel | None
+) -> pd.DataFrame:
+    """claim_relations over one chunk of whole stories (positions within the chunk)."""
     empty = _no_pairs()
     terms = claims["content_terms"].fillna("").tolist()
     concepts = [concept_terms(text) for text in terms]
@@ -303,7 +340,6 @@ def claim_relations(claims: pd.DataFrame, stories: np.ndarray, times: np.ndarray
     # paraphrases with few shared words; alone it misses what the folded concepts catch).
     strength = cosine
     similar = cosine >= settings.similarity_threshold
-    model = relation_model(settings)
     if model is not None:
         involved = np.unique(np.concatenate([left, right]))
         position = np.full(len(claims), -1, dtype=np.int64)

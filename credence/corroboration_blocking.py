@@ -12,7 +12,8 @@ number of texts as long as stories do not grow with it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from itertools import islice
 
 import numpy as np
 import pandas as pd
@@ -23,16 +24,52 @@ from credence import relations
 from credence.term_weights import idf_weights
 
 
-def term_matrix(term_lists: Sequence[Sequence[str]]) -> tuple[sp.csr_matrix, np.ndarray]:
-    """Counts of each text's terms, and the terms of its columns (in order of first appearance)."""
-    lengths = np.fromiter((len(terms) for terms in term_lists), dtype=np.int64, count=len(term_lists))
-    flat = [term for terms in term_lists for term in terms]
-    if not flat:
-        return sp.csr_matrix((len(term_lists), 1)), np.array([""], dtype=object)
-    ids, uniques = pd.factorize(np.asarray(flat, dtype=object))
-    matrix = sp.csr_matrix((np.ones(len(ids)), (np.repeat(np.arange(len(term_lists)), lengths), ids)), shape=(len(term_lists), len(uniques)))
-    matrix.sum_duplicates()
-    return matrix, np.asarray(uniques, dtype=object)
+def term_matrix(term_lists: Iterable[Sequence[str]], chunk: int = 1024) -> tuple[sp.csr_matrix, np.ndarray]:
+    """Counts of each text's terms, and the terms of its columns (in order of first appearance).
+
+    ``term_lists`` may be a generator: texts are read ``chunk`` at a time, so the term
+    strings of the whole night never sit in memory together, only their column numbers.
+    """
+    vocabulary: dict[str, int] = {}
+    parts: list[sp.csr_matrix] = []
+    iterator = iter(term_lists)
+    while batch := list(islice(iterator, chunk)):
+        lengths = np.fromiter((len(terms) for terms in batch), dtype=np.int64, count=len(batch))
+        ids, uniques = pd.factorize(np.asarray([term for terms in batch for term in terms], dtype=object))
+        # Chunk uniques come in first-seen order, so the night's columns do too.
+        columns = np.fromiter((vocabulary.setdefault(term, len(vocabulary)) for term in uniques), dtype=np.int64, count=len(uniques))[ids]
+        part = sp.csr_matrix((np.ones(len(ids)), (np.repeat(np.arange(len(batch)), lengths), columns)), shape=(len(batch), len(vocabulary)))
+        part.sum_duplicates()
+        parts.append(part)
+    if not vocabulary:
+        return sp.csr_matrix((sum(part.shape[0] for part in parts), 1)), np.array([""], dtype=object)
+    for part in parts:
+        part.resize((part.shape[0], len(vocabulary)))
+    return sp.vstack(parts, format="csr"), np.fromiter(vocabulary, dtype=object, count=len(vocabulary))
+
+
+def group_chunks(groups: np.ndarray, max_rows: int) -> list[np.ndarray]:
+    """Row positions of whole groups, packed into chunks of about ``max_rows`` rows.
+
+    Work that is exact per group (a story) can run chunk by chunk and hold only one chunk's
+    intermediate data; a group larger than ``max_rows`` is a chunk of its own.
+    """
+    if len(groups) == 0:
+        return []
+    codes = pd.factorize(groups)[0]
+    order = np.argsort(codes, kind="stable")
+    members = np.split(order, np.flatnonzero(np.diff(codes[order])) + 1)
+    chunks: list[np.ndarray] = []
+    current: list[np.ndarray] = []
+    size = 0
+    for group in members:
+        if current and size + len(group) > max_rows:
+            chunks.append(np.sort(np.concatenate(current)))
+            current, size = [], 0
+        current.append(group)
+        size += len(group)
+    chunks.append(np.sort(np.concatenate(current)))
+    return chunks
 
 
 def tfidf_rows(counts: sp.csr_matrix, vocabulary: np.ndarray, text_words: int) -> sp.csr_matrix:

@@ -9,9 +9,11 @@ import pandas as pd
 from prefect import get_run_logger, task
 
 from credence import config, history, io, nlp, reliability
+from credence.memory import releases_memory
 
 
 @task(name="plan-night", retries=2, retry_delay_seconds=2)
+@releases_memory
 def plan_night(
     articles_path: Path, ledger_path: Path, out_dir: Path, config_dir: Path, work_dir: Path, run_date: date, *, window_days: int, batch_size: int,
     whole_window: bool = False,
@@ -53,6 +55,7 @@ def plan_night(
 
 
 @task(name="save-history", retries=2, retry_delay_seconds=2)
+@releases_memory
 def save_history(run_articles_path: Path, claim_paths: list[Path], reliability_path: Path, out_dir: Path, config_dir: Path, run_date: date) -> int:
     """Store tonight's parsed articles, their claims and the sources' learned reliabilities under
     tonight's run date (replacing a rerun's)."""

@@ -16,10 +16,12 @@ from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from credence import claims, config, corroboration, discovery, history, ingest, io, nlp, pipeline, reliability, reporting, scoring, sources
+from credence.memory import releases_memory
 from credence.models import ARTICLE_COLUMNS, LEDGER_COLUMNS, RunSummary, with_known_columns_first
 
 
 @task(name="ingest-articles", retries=2, retry_delay_seconds=2)
+@releases_memory
 def ingest_articles(raw_dir: Path, work_dir: Path, config_dir: Path) -> tuple[Path, Path]:
     """Read the raw folder; write the articles and the ledger."""
     logger = get_run_logger()
@@ -61,6 +63,7 @@ def split_claims(batch_path: Path, config_dir: Path, cache_dir: Path, processes:
 
 
 @task(name="resolve-sources")
+@releases_memory
 def resolve_sources(claim_paths: list[Path], articles_path: Path, config_dir: Path, work_dir: Path) -> Path:
     """Resolve every claim's source mention to a registered or categorised source."""
     settings = config.load_config(config_dir)
@@ -74,6 +77,7 @@ def resolve_sources(claim_paths: list[Path], articles_path: Path, config_dir: Pa
 
 
 @task(name="corroborate-claims")
+@releases_memory
 def corroborate_claims(resolved_path: Path, articles_path: Path, config_dir: Path, work_dir: Path, *, window_days: int) -> Path:
     """Relate claims across articles: support, contradiction, independence groups, stories."""
     settings = config.load_config(config_dir)
@@ -91,6 +95,7 @@ def corroborate_claims(resolved_path: Path, articles_path: Path, config_dir: Pat
 
 
 @task(name="score-claims")
+@releases_memory
 def score_claims(corroborated_path: Path, config_dir: Path, work_dir: Path, out_dir: Path, run_date: date) -> tuple[Path, Path]:
     """Score every claim as of the run date, from the source reliabilities learned on earlier
     nights; return the scored claims and tonight's reliability rows (stored by save_history)."""
@@ -109,6 +114,7 @@ def score_claims(corroborated_path: Path, config_dir: Path, work_dir: Path, out_
 
 
 @task(name="write-report", retries=2, retry_delay_seconds=2)
+@releases_memory
 def write_report(
     scored_path: Path, articles_path: Path, ledger_path: Path, config_dir: Path, staging: Path, run_date: date
 ) -> tuple[RunSummary, str, list[dict[str, object]]]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from credence import corroboration
+from credence import corroboration, corroboration_blocking, ingest, pipeline, synthetic
+from credence.corroboration_blocking import group_chunks, term_matrix
 from credence.config import CorroborationSettings
 
 
@@ -119,3 +121,60 @@ def test_sample_wire_story_is_corroborated_by_an_independent_outlet(sample_score
         if not independent.empty:
             found.append((claim.content, sorted(set(independent["outlet"]))))
     assert any("40 workers were evacuated" in content and "The Capital Ledger" in outlets for content, outlets in found), found
+
+
+def test_term_matrix_read_in_chunks_equals_one_pass():
+    """Texts read a few at a time give the same counts and columns as all at once."""
+    texts = [["port", "leak", "port"], [], ["leak", "ammonia"], ["mayor"], ["ammonia", "port", "mayor", "rates"]]
+    whole, whole_terms = term_matrix(texts, chunk=len(texts))
+    streamed, streamed_terms = term_matrix((terms for terms in texts), chunk=2)
+    assert whole_terms.tolist() == streamed_terms.tolist() == ["port", "leak", "ammonia", "mayor", "rates"]
+    assert (whole != streamed).nnz == 0 and streamed.shape == (5, 5)
+    assert streamed[0, 0] == 2
+    assert term_matrix([[], []])[0].shape == (2, 1)
+
+
+def test_group_chunks_keep_groups_whole():
+    """Every row lands in exactly one chunk, a group never spans two, and chunks stay near the size asked."""
+    groups = np.array(["b", "a", "b", "c", "a", "d", "d", "d", "d", "d", "a"])
+    chunks = group_chunks(groups, max_rows=4)
+    assert sorted(np.concatenate(chunks).tolist()) == list(range(len(groups)))
+    assert all((np.diff(chunk) > 0).all() for chunk in chunks)  # positions in row order
+    for label in set(groups):
+        assert sum(label in groups[chunk] for chunk in chunks) == 1
+    # The five-row group is larger than a chunk, so it is a chunk of its own.
+    assert [len(chunk) for chunk in chunks] == [2, 4, 5]
+    assert group_chunks(np.array([], dtype=object), 4) == []
+
+
+@pytest.fixture(scope="module")
+def synthetic_articles(tmp_path_factory) -> pd.DataFrame:
+    folder = tmp_path_factory.mktemp("synthetic")
+    synthetic.generate(folder, articles=240, seed=3)
+    return pipeline.articles_frame(ingest.ingest(folder).articles)
+
+
+def test_syndication_found_chunk_by_chunk_equals_the_whole_night(synthetic_articles, monkeypatch):
+    """Copies are looked for inside stories, so packing stories into small chunks changes nothing."""
+    settings = CorroborationSettings()
+    stories = corroboration.story_groups(synthetic_articles, settings, window_days=7)
+    monkeypatch.setattr(corroboration, "SYNDICATION_CHUNK_ARTICLES", len(synthetic_articles))
+    whole = corroboration.syndication_groups(synthetic_articles, settings, stories)
+    monkeypatch.setattr(corroboration, "SYNDICATION_CHUNK_ARTICLES", 10)
+    chunked = corroboration.syndication_groups(synthetic_articles, settings, stories)
+    assert stories.nunique() > 10 and whole.value_counts().max() > 1
+    pd.testing.assert_series_equal(whole, chunked)
+
+
+def test_claim_relations_found_chunk_by_chunk_equal_the_whole_night(sample_scored, monkeypatch):
+    """Pairs and every weight are local to a story, so small chunks of stories give the same pairs."""
+    claims = sample_scored.reset_index(drop=True)
+    stories = claims["story_id"].to_numpy()
+    times = corroboration.utc_times(claims["published_at"])
+    settings = CorroborationSettings()
+    monkeypatch.setattr(corroboration, "RELATION_CHUNK_CLAIMS", len(claims))
+    whole = corroboration.claim_relations(claims, stories, times, settings, 7)
+    monkeypatch.setattr(corroboration, "RELATION_CHUNK_CLAIMS", 5)
+    chunked = corroboration.claim_relations(claims, stories, times, settings, 7)
+    assert len(corroboration_blocking.group_chunks(stories, 5)) > 2 and set(whole["relation"]) >= {"same", "competing"}
+    pd.testing.assert_frame_equal(whole, chunked)
