@@ -74,11 +74,42 @@ def write_chunks(path: Path, chunks: Iterable[bytes]) -> Path:
     return path
 
 
+# Row groups of this many rows let a reader stream a file (parquet_batches) or take a few
+# rows by key (read_rows) while decoding one group at a time, not the whole file.
+PARQUET_ROW_GROUP = 65_536
+
+
 def write_parquet(path: Path, frame: pd.DataFrame) -> Path:
     """Write a frame as Parquet, atomically."""
     with _atomic_path(path) as temporary:
-        frame.to_parquet(temporary, index=False)
+        frame.to_parquet(temporary, index=False, row_group_size=PARQUET_ROW_GROUP)
     return path
+
+
+def copy_file(source: Path, path: Path) -> Path:
+    """Copy a file, atomically (a table already written by a stage need not be encoded again)."""
+    with _atomic_path(path) as temporary:
+        shutil.copyfile(source, temporary)
+    return path
+
+
+def parquet_columns(path: Path) -> list[str]:
+    """The column names of a Parquet file, from its footer."""
+    return list(pq.ParquetFile(path).schema_arrow.names)
+
+
+def parquet_batches(path: Path, rows: int = 20_000, columns: list[str] | None = None) -> Iterator[pd.DataFrame]:
+    """A Parquet file's rows as frames of at most ``rows`` rows, read one at a time."""
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=rows, columns=columns):
+        yield batch.to_pandas()
+
+
+def read_rows(path: Path, key: str, values: Iterable[str], columns: list[str]) -> pd.DataFrame:
+    """The rows of a Parquet file whose ``key`` is one of ``values``: the key and ``columns``."""
+    wanted = list(dict.fromkeys(values))
+    if not wanted:
+        return pd.DataFrame({name: pd.Series(dtype=object) for name in [key, *columns]})
+    return pq.read_table(path, columns=[key, *columns], filters=[(key, "in", wanted)]).to_pandas()
 
 
 def read_parquet(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
@@ -136,11 +167,26 @@ def write_csv(path: Path, frame: pd.DataFrame) -> Path:
     table = _arrow_table(frame)
     with _atomic_path(path) as temporary:
         if table is not None:
-            safe = pa.table([_neutralised_column(column) for column in table.columns], names=table.column_names)
-            pa_csv.write_csv(safe, temporary, pa_csv.WriteOptions(quoting_style="needed"))
+            pa_csv.write_csv(_neutralised_table(table), temporary, pa_csv.WriteOptions(quoting_style="needed"))
         else:
             _safe_frame(frame).to_csv(temporary, index=False)
     return path
+
+
+def write_csv_from_parquet(path: Path, parquet_path: Path, rows: int = 20_000) -> Path:
+    """write_csv of a Parquet file's table, converted ``rows`` rows at a time (never whole in memory)."""
+    parquet = pq.ParquetFile(parquet_path)
+    schema = parquet.schema_arrow.remove_metadata()
+    if any(pa.types.is_nested(field.type) or pa.types.is_binary(field.type) for field in schema):
+        return write_csv(path, read_parquet(parquet_path))
+    with _atomic_path(path) as temporary, pa_csv.CSVWriter(str(temporary), schema, write_options=pa_csv.WriteOptions(quoting_style="needed")) as writer:
+        for batch in parquet.iter_batches(batch_size=rows):
+            writer.write_table(_neutralised_table(pa.Table.from_batches([batch]).replace_schema_metadata(None)))
+    return path
+
+
+def _neutralised_table(table: pa.Table) -> pa.Table:
+    return pa.table([_neutralised_column(column) for column in table.columns], names=table.column_names)
 
 
 def _safe_frame(frame: pd.DataFrame) -> pd.DataFrame:

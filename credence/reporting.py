@@ -15,7 +15,7 @@ import hashlib
 import math
 import re
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -33,6 +33,10 @@ DISPUTED: tuple[str, ...] = ("contested", "contradicted")
 TOP_CLAIM_COLUMNS = ["score", "status", "source_name", "cue", "content", "outlet", "n_supporting_groups", "n_contradicting_groups"]
 # What "what changed since the previous run" reads of that run's claims.
 PREVIOUS_CLAIM_COLUMNS = ["claim_id", "status", "score", "source_id"]
+# Columns of the scored claims that no report section reads, so the report's frame goes
+# without them (explanations are a third of a night's claims in memory); the explanations of
+# the claims a report shows are added afterwards (add_explanations).
+UNREPORTED_CLAIM_COLUMNS = ["explanation", "supporting_groups", "contradicting_groups", "content_terms"]
 
 # Names other stages may give the optional columns, in order of preference.
 OPTIONAL_CLAIM_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -708,6 +712,26 @@ def build_report_data(
         source_frame=sources,
         story_frame=stories,
     )
+
+
+def shown_claims(data: ReportData) -> Iterator[dict[str, object]]:
+    """Every claim record a report shows: lists, the articles' claims, the disputes' claims."""
+    yield from data.claims
+    yield from data.low_credibility_single
+    yield from data.corroborated
+    for article in data.articles:
+        yield from article["claims"]  # type: ignore[misc]
+    for dispute in data.disputes:
+        yield dispute.headline
+        for side in (dispute.supports, dispute.contradicts):
+            yield from side.claims
+
+
+def add_explanations(data: ReportData, explanations: Mapping[str, str]) -> ReportData:
+    """Give each shown claim its explanation (by claim id), for report data built without them."""
+    for record in shown_claims(data):
+        record["explanation"] = explanations.get(str(record["claim_id"]))
+    return data
 
 
 def _script() -> str:

@@ -121,7 +121,10 @@ def write_report(
     """Write the run's tables and reports into the staging folder; return what the UI shows."""
     logger = get_run_logger()
     settings = config.load_config(config_dir)
-    scored = io.read_parquet(scored_path)
+    # The reports read the claims without the columns they never show; the machine exports
+    # are copied or streamed from the scored file, so the whole table never sits in memory.
+    report_columns = [name for name in io.parquet_columns(scored_path) if name not in reporting.UNREPORTED_CLAIM_COLUMNS]
+    scored = io.read_parquet(scored_path, columns=report_columns)
     articles = io.read_parquet(articles_path)
     ledger = io.read_parquet(ledger_path)
     run_name = run_date.isoformat()
@@ -142,11 +145,17 @@ def write_report(
     data = reporting.build_report_data(
         summary, scored, ledger, articles, low_credibility=settings.scoring.scoring.low_credibility, history=earlier_runs
     )
-    io.write_parquet(staging / "claims.parquet", scored)
-    io.write_csv(staging / "claims.csv", scored)
-    io.write_chunks(staging / "claims.jsonl", reporting.claims_jsonl(scored))
+    shown_ids = {str(record["claim_id"]) for record in reporting.shown_claims(data)}
+    explained = io.read_rows(scored_path, "claim_id", shown_ids, ["explanation"])
+    reporting.add_explanations(data, dict(zip(explained["claim_id"], explained["explanation"], strict=True)))
+    discovered = discovery.discovered_sources(scored, settings)
+    top = reporting.top_claims(scored)
+    del scored
+    io.copy_file(scored_path, staging / "claims.parquet")
+    io.write_csv_from_parquet(staging / "claims.csv", scored_path)
+    io.write_chunks(staging / "claims.jsonl", (chunk for batch in io.parquet_batches(scored_path) for chunk in reporting.claims_jsonl(batch)))
     io.write_csv(staging / "sources.csv", data.source_frame)
-    io.write_csv(staging / "sources_discovered.csv", discovery.discovered_sources(scored, settings))
+    io.write_csv(staging / "sources_discovered.csv", discovered)
     io.write_csv(staging / "stories.csv", data.story_frame)
     io.write_csv(staging / "ledger.csv", ledger)
     io.write_text(staging / "report.md", reporting.render_markdown(data))
@@ -155,7 +164,7 @@ def write_report(
         "Report: %d contested propositions, %d stories, compared with %s",
         len(data.disputes), len(data.stories), data.changes.previous_date or "no earlier run",
     )
-    return summary, reporting.summary_markdown(data), reporting.top_claims(scored)
+    return summary, reporting.summary_markdown(data), top
 
 
 # A batch's claims file serves reruns and retries only (the history keeps every night's

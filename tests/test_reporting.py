@@ -12,6 +12,7 @@ import math
 import re
 from datetime import date
 
+import jinja2
 import pandas as pd
 import pytest
 
@@ -558,3 +559,34 @@ def test_publish_run_replaces_only_its_own_folder(tmp_path):
     assert (out / "2026-11-29" / "report.md").read_text() == "second"
     assert (other / "report.md").read_text() == "older day"
     assert sorted(p.name for p in out.iterdir()) == ["2026-11-28", "2026-11-29"]
+
+
+def test_report_without_unreported_columns_then_explained_renders_the_same(sample_scored):
+    """The report's frame leaves out the columns no section reads; adding the shown claims'
+    explanations afterwards gives the same HTML and Markdown as the full frame."""
+    articles, ledger = sample_inputs()
+    summary = reporting.run_summary(sample_scored, ledger, "2026-11-29")
+    build = functools.partial(reporting.build_report_data, ledger=ledger, articles=articles, low_credibility=0.45, with_charts=False)
+    full = build(summary, sample_scored)
+    slim = build(summary, sample_scored.drop(columns=reporting.UNREPORTED_CLAIM_COLUMNS))
+    with pytest.raises(jinja2.UndefinedError, match="explanation"):  # shown claims need one: never rendered blank
+        reporting.render_html(slim)
+    explanations = dict(zip(sample_scored["claim_id"], sample_scored["explanation"], strict=True))
+    reporting.add_explanations(slim, explanations)
+    assert reporting.render_html(full) == reporting.render_html(slim)
+    assert reporting.render_markdown(full) == reporting.render_markdown(slim)
+
+
+def test_exports_streamed_from_parquet_equal_the_frame_exports(tmp_path):
+    """claims.csv and claims.jsonl written batch by batch from the scored file equal the frame's."""
+    claims = pd.concat([hostile_claims()] * 4, ignore_index=True).assign(claim_id=lambda f: [f"c{i}" for i in range(len(f))], score=[0.5, math.nan] * 4)
+    scored = io.write_parquet(tmp_path / "scored.parquet", claims)
+    io.write_csv(tmp_path / "frame.csv", claims)
+    io.write_csv_from_parquet(tmp_path / "streamed.csv", scored, rows=3)
+    assert (tmp_path / "streamed.csv").read_bytes() == (tmp_path / "frame.csv").read_bytes()
+    streamed = b"".join(chunk for batch in io.parquet_batches(scored, rows=3) for chunk in reporting.claims_jsonl(batch))
+    assert streamed == b"".join(reporting.claims_jsonl(claims))
+    assert io.copy_file(scored, tmp_path / "claims.parquet").read_bytes() == scored.read_bytes()
+    rows = io.read_rows(scored, "claim_id", ["c5", "c2", "missing"], ["content"])
+    assert sorted(rows["claim_id"]) == ["c2", "c5"] and rows.columns.tolist() == ["claim_id", "content"]
+    assert io.read_rows(scored, "claim_id", [], ["content"]).empty
