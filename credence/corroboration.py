@@ -63,6 +63,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 # Columns added after the documented CORROBORATION_COLUMNS of credence/models.py.
 EXTRA_COLUMNS: list[str] = ["proposition_id", "exclusive_set_id", "polarity"]
+# Every column of a claims frame that corroboration reads: the stage reads only these, not
+# the claims' sentences and contexts.
+CORROBORATION_INPUT_COLUMNS: tuple[str, ...] = ("claim_id", "article_id", "source_id", "source_affiliation", "attribution", "stance", "content", "content_terms")
 
 numbers_in = relations.numbers_in
 
@@ -464,12 +467,25 @@ def _numbered(prefix: str, labels: np.ndarray) -> list[str]:
 def corroborate(
     claims: pd.DataFrame, articles: pd.DataFrame, settings: CorroborationSettings, *, window_days: int, stories: pd.Series | None = None
 ) -> pd.DataFrame:
-    """Add the CORROBORATION_COLUMNS of models (then EXTRA_COLUMNS) to a claims frame with resolved sources.
+    """The claims frame (with resolved sources) with its corroboration_columns added (see there)."""
+    added = corroboration_columns(claims, articles, settings, window_days=window_days, stories=stories)
+    related = claims.reset_index(drop=True)  # a new frame: the caller's is left as it was
+    for column, values in added.items():
+        related[column] = values
+    return related
+
+
+def corroboration_columns(
+    claims: pd.DataFrame, articles: pd.DataFrame, settings: CorroborationSettings, *, window_days: int, stories: pd.Series | None = None
+) -> pd.DataFrame:
+    """The CORROBORATION_COLUMNS of models (then EXTRA_COLUMNS) of a claims frame with resolved
+    sources, one row per claim in its order (indexed 0..n-1). Only the frame's
+    CORROBORATION_INPUT_COLUMNS are read.
 
     ``stories``: each article's story id (by article id), when found beforehand over more
     articles than these (an incremental night's plan, see credence.history); else found here.
     """
-    claims = claims.reset_index(drop=True).copy()
+    claims = claims[[name for name in CORROBORATION_INPUT_COLUMNS if name in claims.columns]].reset_index(drop=True)
     n = len(claims)
     if stories is None:
         stories = story_groups(articles, settings, window_days)
@@ -502,4 +518,4 @@ def corroborate(
         # Sorted by id, not by row: the order of the night's rows must not show in the output.
         claims[f"{kind}_claim_ids"] = np.array(["; ".join(sorted(claim_ids[members].tolist())) for members in related], dtype=object)[kind_of].tolist()
         claims[f"n_{kind}_groups"] = np.array([len(names) for names in group_sets], dtype="int64")[kind_of]
-    return claims
+    return claims.drop(columns=[name for name in CORROBORATION_INPUT_COLUMNS if name in claims.columns])

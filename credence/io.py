@@ -86,6 +86,28 @@ def write_parquet(path: Path, frame: pd.DataFrame) -> Path:
     return path
 
 
+def write_parquet_beside(path: Path, base_path: Path, extra: pd.DataFrame, columns: list[str] | None = None) -> Path:
+    """Write, atomically, the rows of the Parquet file ``base_path`` with ``extra``'s columns
+    beside them (its row i beside the file's row i; a column of both is extra's), in the order
+    ``columns`` (default: the file's, then extra's). The file is read a row group at a time, so
+    a stage that adds a few columns to a wide table never holds the table."""
+    base = pq.ParquetFile(base_path)
+    if base.metadata.num_rows != len(extra):
+        raise ValueError(f"{base_path} has {base.metadata.num_rows} rows, the columns to add beside them {len(extra)}")
+    added = pa.Table.from_pandas(extra, preserve_index=False)
+    names = columns or list(dict.fromkeys([*base.schema_arrow.names, *added.column_names]))
+    fields = {field.name: field for field in [*base.schema_arrow, *added.schema]}
+    schema = pa.schema([fields[name] for name in names])
+    with _atomic_path(path) as temporary, pq.ParquetWriter(temporary, schema) as writer:
+        start = 0
+        for batch in base.iter_batches(batch_size=PARQUET_ROW_GROUP):
+            part = added.slice(start, batch.num_rows)
+            start += batch.num_rows
+            arrays = {**dict(zip(batch.schema.names, batch.columns, strict=True)), **dict(zip(part.column_names, part.columns, strict=True))}
+            writer.write_table(pa.Table.from_arrays([arrays[name] for name in names], schema=schema))
+    return path
+
+
 def copy_file(source: Path, path: Path) -> Path:
     """Copy a file, atomically (a table already written by a stage need not be encoded again)."""
     with _atomic_path(path) as temporary:

@@ -125,8 +125,13 @@ def with_known_columns_first(frame):  # type: ignore[no-untyped-def]
     Stages may add columns of their own (a later issue's proposition id, a learned
     reliability); they are kept, after the documented ones.
     """
-    known = [column for column in SCORED_CLAIM_COLUMNS if column in frame.columns]
-    return frame[known + [column for column in frame.columns if column not in known]]
+    return frame[known_columns_first(list(frame.columns))]
+
+
+def known_columns_first(names: list[str]) -> list[str]:
+    """Column names in the claims table's order: SCORED_CLAIM_COLUMNS first (those present), then the others."""
+    known = [column for column in SCORED_CLAIM_COLUMNS if column in names]
+    return known + [column for column in names if column not in known]
 
 
 @dataclass

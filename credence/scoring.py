@@ -82,6 +82,31 @@ INTERESTS_COLUMN = "source_interested_in"
 
 LISTED_GROUPS = 5  # other groups named one by one in an explanation; the rest are summed
 
+# Every column of a corroborated claims frame that scoring reads: the score stage reads only
+# these from the night's claims, not their texts (tests check that this gives the same scores).
+SCORING_INPUT_COLUMNS: tuple[str, ...] = (
+    "claim_id",
+    "source_id",
+    "source_name",
+    "source_prior",
+    STRENGTH_COLUMN,
+    INTERESTS_COLUMN,
+    "prior_rule",
+    "independence_group",
+    "cue",
+    "stance",
+    "commitment",
+    "confidence",
+    "published_at",
+    POLARITY_COLUMN,
+    INTERESTED_COLUMN,
+    TOPICS_COLUMN,
+    PROPOSITION_COLUMN,
+    *EXCLUSIVE_SET_COLUMNS,
+    "supporting_claim_ids",
+    "contradicting_claim_ids",
+)
+
 
 def logit(probability: float | np.ndarray, clip: float) -> np.ndarray:
     """Log-odds of probabilities clipped to [clip, 1 - clip]."""
@@ -628,12 +653,20 @@ def _contributions(evidence: Evidence, inference: Inference, group: np.ndarray) 
     )
 
 
-def _listed_groups(contributions: pd.DataFrame, names: np.ndarray, reliability: np.ndarray, group_names: np.ndarray, size: int) -> tuple[pa.Array, np.ndarray]:
-    """Per claim: the text naming its largest other groups ("" when none), and the sum of what it names."""
-    if contributions.empty:
-        return pa.array([""] * size, type=pa.string()), np.zeros(size)
+def _ranked_groups(contributions: pd.DataFrame) -> pd.DataFrame:
+    """The other groups each claim's explanation names: its LISTED_GROUPS largest contributions,
+    sorted by claim, then by size (columns claim, g, value, same, leader)."""
     ranked = contributions.assign(a=-contributions["value"].abs()).sort_values(["claim", "a"], kind="stable")
-    ranked = ranked[ranked.groupby("claim").cumcount() < LISTED_GROUPS]
+    return ranked[ranked.groupby("claim").cumcount() < LISTED_GROUPS].drop(columns="a").reset_index(drop=True)
+
+
+def _listed_groups(ranked: pd.DataFrame, names: np.ndarray, reliability: np.ndarray, group_names: np.ndarray, start: int, stop: int) -> pa.Array:
+    """Per claim from start to stop: the text naming its largest other groups ("" when none)."""
+    size = stop - start
+    claims = ranked["claim"].to_numpy()
+    ranked = ranked.iloc[np.searchsorted(claims, start) : np.searchsorted(claims, stop)]
+    if ranked.empty:
+        return pa.array([""] * size, type=pa.string())
     leader = ranked["leader"].to_numpy()
     pieces = pc.binary_join_element_wise(
         _arrow(np.where(ranked["same"].to_numpy(), "supported by ", "contradicted by ").astype(object)),
@@ -646,7 +679,7 @@ def _listed_groups(contributions: pd.DataFrame, names: np.ndarray, reliability: 
         _arrow(_fmt(ranked["value"].to_numpy(), "%+.2f")),
         "",
     ).to_numpy(zero_copy_only=False)
-    claim = ranked["claim"].to_numpy()
+    claim = ranked["claim"].to_numpy() - start
     position = ranked.groupby("claim", sort=False).cumcount().to_numpy()
     # One column per rank, joined column-wise (missing ranks skipped): no join per claim in Python.
     columns = np.full((LISTED_GROUPS, size), None, dtype=object)
@@ -655,12 +688,10 @@ def _listed_groups(contributions: pd.DataFrame, names: np.ndarray, reliability: 
     for column in columns[1:]:
         # Ranks fill from the first, so a missing rank ends the list.
         text = pc.coalesce(pc.binary_join_element_wise(text, _arrow(column), "; "), text)
-    text = pc.fill_null(text, "")
-    value = np.bincount(claim, weights=ranked["value"].to_numpy(), minlength=size)
-    return text, value
+    return pc.fill_null(text, "")
 
 
-def _when(mask: np.ndarray, *pieces: np.ndarray | str) -> pa.Array:
+def _when(mask: np.ndarray, *pieces: np.ndarray | str | pa.Array) -> pa.Array:
     """Concatenated pieces where mask holds, empty text elsewhere."""
     joined = pc.binary_join_element_wise(*[_arrow(piece) for piece in pieces], "")
     return pc.if_else(pa.array(np.asarray(mask, dtype=bool)), joined, "")
@@ -673,74 +704,101 @@ def _arrow(piece: np.ndarray | str | pa.Array) -> pa.Array | str:
     return pa.array(np.asarray(piece, dtype=object), type=pa.string())
 
 
+# Explanations are written this many claims at a time: a sentence has some forty pieces, and
+# building every piece for the whole night at once took several times the finished text.
+EXPLAIN_ROWS = 20_000
+
+
 def explain(
     frame: pd.DataFrame, evidence: Evidence, inference: Inference, parts: Mapping[str, np.ndarray], group: np.ndarray, group_names: np.ndarray, settings: ScoringSettings
-) -> pa.Array:
+) -> pa.ChunkedArray:
     """One readable sentence per claim whose signed terms add up to its log-odds.
 
-    Pieces are joined column-wise by Arrow, once per claim: growing Python strings piece by
-    piece would copy each explanation dozens of times.
+    Pieces are joined column-wise by Arrow, once per claim and EXPLAIN_ROWS claims at a time:
+    growing Python strings piece by piece would copy each explanation dozens of times.
     """
     size = len(frame)
     record = parts["record"]
-    names = parts["names"]
     reliability = inference.reliability[record]
-    learned = (inference.alpha + inference.beta - parts["alpha0"] - parts["beta0"])[record]
+    ranked = _ranked_groups(_contributions(evidence, inference, group))
+    listed_value = np.bincount(ranked["claim"].to_numpy(), weights=ranked["value"].to_numpy(), minlength=size)
+    per_claim: dict[str, np.ndarray | pa.Array] = {  # sliced for each chunk
+        **{name: parts[name] for name in ("names", "cause", "low", "high", "prior", "strength", "strength_note", "bonus", "commitment", "confidence")},
+        **{name: parts[name] for name in ("recency", "age", "interested", "topic", "repeat", "raw", "calibrated", "score", "capped", "status")},
+        "reliability": reliability,
+        "learned": (inference.alpha + inference.beta - parts["alpha0"] - parts["beta0"])[record],
+        "prior_rule": _text(frame, "prior_rule", "the default prior"),
+        "cue": _text(frame, "cue"),
+        "weight": inference.weight,
+        "rest": inference.own_group_rest,
+        "group_name": pa.array(group_names, type=pa.string()).take(pa.array(group)),
+        "unlisted": inference.others - listed_value,
+        "competing": inference.competition,
+        "sign": evidence.sign,
+        "log_odds": inference.log_odds,
+    }
+    chunks = []
+    for start in range(0, size, EXPLAIN_ROWS):
+        stop = min(start + EXPLAIN_ROWS, size)
+        listed = _listed_groups(ranked, parts["names"], reliability, group_names, start, stop)
+        chunks.append(_sentences({name: values[start:stop] for name, values in per_claim.items()}, listed, settings))
+    return pa.chunked_array(chunks, type=pa.string())
 
-    def factor(mask: np.ndarray, values: np.ndarray | float, *label: np.ndarray | str) -> pa.Array:
+
+def _sentences(claim: Mapping[str, np.ndarray | pa.Array], listed: pa.Array, settings: ScoringSettings) -> pa.Array:
+    """The explanations of some claims, from their per-claim values and listed groups (see explain)."""
+    size = len(claim["weight"])
+
+    def factor(mask: np.ndarray, values: np.ndarray | float, *label: np.ndarray | str | pa.Array) -> pa.Array:
         return _when(mask, " x ", _fmt(np.broadcast_to(values, (size,)), "%.2f"), *label)
 
-    rest = inference.own_group_rest
-    listed_text, listed_value = _listed_groups(_contributions(evidence, inference, group), names, reliability, group_names, size)
-    unlisted = inference.others - listed_value
-    competing = inference.competition
     calibration = describe_calibration(settings.calibration)
-    raw, calibrated, score = parts["raw"], parts["calibrated"], parts["score"]
+    raw, calibrated, score = claim["raw"], claim["calibrated"], claim["score"]
     pieces = [
-        names,
-        np.where(parts["cause"], ": reliability on its own cause ", ": reliability ").astype(object),
-        _fmt(reliability, "%.2f"),
+        claim["names"],
+        np.where(claim["cause"], ": reliability on its own cause ", ": reliability ").astype(object),
+        _fmt(claim["reliability"], "%.2f"),
         " (log-odds ",
-        _fmt(logit(reliability, settings.prior_clip), "%+.2f"),
+        _fmt(logit(claim["reliability"], settings.prior_clip), "%+.2f"),
         "; 90% ",
-        _fmt(parts["low"], "%.2f"),
+        _fmt(claim["low"], "%.2f"),
         "-",
-        _fmt(parts["high"], "%.2f"),
+        _fmt(claim["high"], "%.2f"),
         "; prior ",
-        _fmt(parts["prior"], "%.2f"),
+        _fmt(claim["prior"], "%.2f"),
         " from ",
-        _text(frame, "prior_rule", "the default prior"),
+        claim["prior_rule"],
         ", worth ",
-        _fmt(parts["strength"], "%.3g"),
+        _fmt(claim["strength"], "%.3g"),
         " claims",
-        parts["strength_note"],
-        _when(learned > 0.05, ", then learned from ", _fmt(learned, "%.1f"), " claims' worth of evidence"),
+        claim["strength_note"],
+        _when(claim["learned"] > 0.05, ", then learned from ", _fmt(claim["learned"], "%.1f"), " claims' worth of evidence"),
         ")",
-        _when(parts["bonus"] > 0, ", + ", _fmt(parts["bonus"], "%.2f"), " for naming one of several competing answers"),
-        _when(parts["bonus"] < 0, ", - ", _fmt(-parts["bonus"], "%.2f"), " for denying one of several competing answers"),
-        factor(parts["commitment"] < 1, parts["commitment"], " hedged (cue '", _text(frame, "cue"), "')"),
-        factor(parts["confidence"] < 1, parts["confidence"], " extraction confidence"),
-        factor(parts["recency"] < 0.995, parts["recency"], " age ", _fmt(parts["age"], "%.0f"), " days"),
-        factor(parts["interested"], settings.interested_factor, " interested party (", parts["topic"], ")"),
-        factor(parts["repeat"], settings.same_group_factor, " repeat within its independence group"),
+        _when(claim["bonus"] > 0, ", + ", _fmt(claim["bonus"], "%.2f"), " for naming one of several competing answers"),
+        _when(claim["bonus"] < 0, ", - ", _fmt(-claim["bonus"], "%.2f"), " for denying one of several competing answers"),
+        factor(claim["commitment"] < 1, claim["commitment"], " hedged (cue '", claim["cue"], "')"),
+        factor(claim["confidence"] < 1, claim["confidence"], " extraction confidence"),
+        factor(claim["recency"] < 0.995, claim["recency"], " age ", _fmt(claim["age"], "%.0f"), " days"),
+        factor(claim["interested"], settings.interested_factor, " interested party (", claim["topic"], ")"),
+        factor(claim["repeat"], settings.same_group_factor, " repeat within its independence group"),
         ": ",
-        _fmt(inference.weight, "%+.2f"),
-        _when(np.abs(rest) >= 0.005, "; rest of its group [", pa.array(group_names, type=pa.string()).take(pa.array(group)), "]: ", _fmt(rest, "%+.2f")),
-        _when(pc.not_equal(listed_text, "").to_numpy(zero_copy_only=False), "; ", listed_text),
-        _when(np.abs(unlisted) >= 0.005, "; other groups: ", _fmt(unlisted, "%+.2f")),
+        _fmt(claim["weight"], "%+.2f"),
+        _when(np.abs(claim["rest"]) >= 0.005, "; rest of its group [", claim["group_name"], "]: ", _fmt(claim["rest"], "%+.2f")),
+        _when(pc.not_equal(listed, "").to_numpy(zero_copy_only=False), "; ", listed),
+        _when(np.abs(claim["unlisted"]) >= 0.005, "; other groups: ", _fmt(claim["unlisted"], "%+.2f")),
         _when(
-            np.abs(competing) >= 0.005,
-            np.where(evidence.sign > 0, "; competing answers to the same question: ", "; competing answers make the denied one less likely: ").astype(object),
-            _fmt(competing, "%+.2f"),
+            np.abs(claim["competing"]) >= 0.005,
+            np.where(claim["sign"] > 0, "; competing answers to the same question: ", "; competing answers make the denied one less likely: ").astype(object),
+            _fmt(claim["competing"], "%+.2f"),
         ),
         ". Log-odds ",
-        _fmt(inference.log_odds, "%+.2f"),
+        _fmt(claim["log_odds"], "%+.2f"),
         " gives ",
         _fmt(raw, "%.2f"),
         _when((np.abs(calibrated - raw) >= 0.005) & bool(calibration), ", calibrated (", calibration or "none", ") to ", _fmt(calibrated, "%.2f")),
-        _when(parts["capped"], ", capped at ", _fmt(score, "%.2f"), " because no independent source supports it"),
+        _when(claim["capped"], ", capped at ", _fmt(score, "%.2f"), " because no independent source supports it"),
         " (",
-        parts["status"],
+        claim["status"],
         ").",
     ]
     return pc.binary_join_element_wise(*[_arrow(piece) for piece in pieces], "")
@@ -756,13 +814,10 @@ def _per_source(values: np.ndarray, source: np.ndarray, n_sources: int, default:
     return out
 
 
-def _empty_scored(claims: pd.DataFrame) -> pd.DataFrame:
-    """An empty claims frame with the score columns added."""
-    scored = claims.copy()
+def _no_scores() -> pd.DataFrame:
+    """The score columns of no claims."""
     text = {"status", "explanation", "proposition_key", "exclusive_set_key"}
-    for column in ["score", "status", "explanation", *EXTRA_SCORE_COLUMNS]:
-        scored[column] = pd.Series(dtype=object if column in text else "float64")
-    return scored
+    return pd.DataFrame({column: pd.Series(dtype=object if column in text else "float64") for column in ["score", "status", "explanation", *EXTRA_SCORE_COLUMNS]})
 
 
 def score_claims(
@@ -776,7 +831,31 @@ def score_claims(
     reliability_state: pd.DataFrame | None = None,
     as_of: pd.Timestamp | date | str | None = None,
 ) -> pd.DataFrame:
-    """Add SCORE_COLUMNS (score, status, explanation) and EXTRA_SCORE_COLUMNS to a corroborated claims frame.
+    """The claims frame with its score_columns added (see there for the arguments)."""
+    scores = score_columns(
+        claims, settings, authoritative=authoritative, strengths=strengths, default_strength=default_strength,
+        interests=interests, reliability_state=reliability_state, as_of=as_of,
+    )
+    scored = claims.copy()
+    for column, values in scores.items():
+        scored[column] = values.set_axis(claims.index)
+    return scored
+
+
+def score_columns(
+    claims: pd.DataFrame,
+    settings: ScoringSettings,
+    *,
+    authoritative: frozenset[str] = frozenset(),
+    strengths: Mapping[str, float] | None = None,
+    default_strength: float = 5.0,
+    interests: Mapping[str, frozenset[str]] | None = None,
+    reliability_state: pd.DataFrame | None = None,
+    as_of: pd.Timestamp | date | str | None = None,
+) -> pd.DataFrame:
+    """SCORE_COLUMNS (score, status, explanation) and EXTRA_SCORE_COLUMNS of a corroborated
+    claims frame, one row per claim in its order (a frame indexed 0..n-1). Only the frame's
+    SCORING_INPUT_COLUMNS are read.
 
     ``strengths``: source id -> prior pseudo-count (else the column source_strength, else
     ``default_strength``); ``interests``: source id -> topics it has a stake in (else the
@@ -789,7 +868,7 @@ def score_claims(
     exclusive sets (see source_components), the settings, and the state.
     """
     if len(claims) == 0:
-        return _empty_scored(claims)
+        return _no_scores()
     frame = claims.reset_index(drop=True)
     size = len(frame)
     evidence = evidence_structure(frame)
@@ -914,10 +993,10 @@ def score_claims(
         "capped": capped,
         "status": status,
     }
-    scored = claims.copy()
+    scored = pd.DataFrame(index=pd.RangeIndex(size))
     scored["score"] = np.round(score, 4)
     scored["status"] = status
-    scored["explanation"] = pd.Series(explain(frame, evidence, inference, parts, group, group_names, settings), index=scored.index, dtype="str")
+    scored["explanation"] = pd.Series(explain(frame, evidence, inference, parts, group, group_names, settings), dtype="str")
     scored["raw_score"] = np.round(raw, 6)
     scored["source_reliability"] = np.round(overall[source], 4)
     scored["claim_reliability"] = np.round(inference.reliability[record], 4)

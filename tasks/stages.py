@@ -17,7 +17,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from credence import claims, config, corroboration, discovery, history, ingest, io, nlp, pipeline, reliability, reporting, scoring, sources
 from credence.memory import releases_memory
-from credence.models import ARTICLE_COLUMNS, LEDGER_COLUMNS, RunSummary, with_known_columns_first
+from credence.models import ARTICLE_COLUMNS, LEDGER_COLUMNS, RunSummary, known_columns_first
 
 
 @task(name="ingest-articles", retries=2, retry_delay_seconds=2)
@@ -84,14 +84,19 @@ def corroborate_claims(resolved_path: Path, articles_path: Path, config_dir: Pat
     articles = io.read_parquet(articles_path)
     # Stories come from the night's plan (found over tonight's and the window's articles).
     stories = articles.set_index("article_id")["story_id"] if "story_id" in articles.columns else None
-    related = corroboration.corroborate(io.read_parquet(resolved_path), articles, settings.scoring.corroboration, window_days=window_days, stories=stories)
+    # Corroboration reads a few of the claims' columns; the corroborated file is the resolved
+    # one with the new columns written beside it, a row group at a time.
+    names = io.parquet_columns(resolved_path)
+    claims = io.read_parquet(resolved_path, columns=[name for name in names if name in corroboration.CORROBORATION_INPUT_COLUMNS])
+    added = corroboration.corroboration_columns(claims, articles, settings.scoring.corroboration, window_days=window_days, stories=stories)
+    del claims
     get_run_logger().info(
         "Corroboration: %d claims with independent support, %d with contradiction, %d stories",
-        int((related["n_supporting_groups"] > 0).sum()),
-        int((related["n_contradicting_groups"] > 0).sum()),
-        related["story_id"].nunique(),
+        int((added["n_supporting_groups"] > 0).sum()),
+        int((added["n_contradicting_groups"] > 0).sum()),
+        added["story_id"].nunique(),
     )
-    return io.write_parquet(work_dir / "corroborated.parquet", related)
+    return io.write_parquet_beside(work_dir / "corroborated.parquet", resolved_path, added)
 
 
 @task(name="score-claims")
@@ -105,12 +110,17 @@ def score_claims(corroborated_path: Path, config_dir: Path, work_dir: Path, out_
     learned = io.read_history(out_dir, reliability.HISTORY_TABLE, before=run_date.isoformat())
     learned = learned[reliability.HISTORY_COLUMNS] if len(learned) else None
     state = reliability.current_state(learned, before=run_date, half_life_days=options.reliability_half_life_days)
-    scored = scoring.score_claims(
-        io.read_parquet(corroborated_path), options, authoritative=pipeline.authoritative_sources(settings), reliability_state=state, as_of=run_date
-    )
+    # Scoring reads a few of the claims' columns, not their texts; the scored file is the
+    # corroborated one with the score columns written beside it, a row group at a time.
+    names = io.parquet_columns(corroborated_path)
+    claims = io.read_parquet(corroborated_path, columns=[name for name in names if name in scoring.SCORING_INPUT_COLUMNS])
+    scores = scoring.score_columns(claims, options, authoritative=pipeline.authoritative_sources(settings), reliability_state=state, as_of=run_date)
+    scored = pd.concat([claims, scores], axis=1)
     tonight = reliability.night_rows(learned, scored, run_date, half_life_days=options.reliability_half_life_days).drop(columns="run_date")
-    get_run_logger().info("Scored %d claims as of %s: %s", len(scored), run_date, scored["status"].value_counts().to_dict())
-    return io.write_parquet(work_dir / "scored.parquet", with_known_columns_first(scored)), io.write_parquet(work_dir / "reliability.parquet", tonight)
+    get_run_logger().info("Scored %d claims as of %s: %s", len(scores), run_date, scores["status"].value_counts().to_dict())
+    order = known_columns_first(list(dict.fromkeys([*names, *scores.columns])))
+    scored_path = io.write_parquet_beside(work_dir / "scored.parquet", corroborated_path, scores, columns=order)
+    return scored_path, io.write_parquet(work_dir / "reliability.parquet", tonight)
 
 
 @task(name="write-report", retries=2, retry_delay_seconds=2)

@@ -33,6 +33,32 @@ def test_read_parquet_equals_pandas_with_one_chunk_per_column(tmp_path):
     assert io.read_parquet(path, columns=["score", "claim_id"]).columns.tolist() == ["score", "claim_id"]
 
 
+def test_columns_written_beside_a_file_give_the_frame_written_whole(tmp_path, monkeypatch):
+    """The base file's rows with the added columns beside them, row group by row group, read
+    back as the frame written in one piece; a column of both is the added one's."""
+    monkeypatch.setattr(io, "PARQUET_ROW_GROUP", 333)  # several row groups, batches across them
+    rows = 1000
+    base = pd.DataFrame(
+        {
+            "claim_id": [f"c-{i:04d}" for i in range(rows)],
+            "content": ["said " * (i % 7) if i % 4 else None for i in range(rows)],
+            "published_at": pd.date_range("2026-11-01", periods=rows, freq="h", tz="UTC"),
+            "score": np.zeros(rows),
+        }
+    )
+    base_path = io.write_parquet(tmp_path / "base.parquet", base)
+    added = pd.DataFrame({"score": np.linspace(0, 1, rows), "status": np.where(np.arange(rows) % 3, "corroborated", "contested"), "capped": np.arange(rows) % 2 == 0})
+    order = ["claim_id", "score", "status", "content", "published_at", "capped"]
+    written = io.write_parquet_beside(tmp_path / "scored.parquet", base_path, added, columns=order)
+    expected = pd.concat([base.drop(columns="score"), added], axis=1)[order]
+    pd.testing.assert_frame_equal(io.read_parquet(written), expected)
+    assert pq.ParquetFile(written).metadata.num_row_groups == 4
+    assert io.parquet_columns(io.write_parquet_beside(tmp_path / "default.parquet", base_path, added)) == ["claim_id", "content", "published_at", "score", "status", "capped"]
+    with pytest.raises(ValueError, match="1000 rows"):
+        io.write_parquet_beside(tmp_path / "short.parquet", base_path, added.head(10))
+    assert not (tmp_path / "short.parquet").exists()
+
+
 def test_a_stage_releases_memory_when_it_returns_and_when_it_fails(monkeypatch):
     released = []
     monkeypatch.setattr(memory, "release_memory", lambda: released.append(True))

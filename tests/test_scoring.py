@@ -343,6 +343,29 @@ def sample_scored_on_run_date(settings, english):
     return pipeline.score_articles(ingest.ingest(RAW_DIR).articles, settings, english, run_date=RUN_DATE)
 
 
+def test_scores_read_only_the_scoring_input_columns(sample_scored_on_run_date, settings):
+    """The score stage reads SCORING_INPUT_COLUMNS only: scoring them gives every score column
+    the whole corroborated frame gives (a column read but not listed would change a score or an explanation)."""
+    score_names = ["score", "status", "explanation", *scoring.EXTRA_SCORE_COLUMNS]
+    corroborated = sample_scored_on_run_date.drop(columns=score_names)
+    kept = [name for name in corroborated.columns if name in scoring.SCORING_INPUT_COLUMNS]
+    assert len(kept) < len(corroborated.columns) / 2  # the texts are left out
+    options = {"authoritative": pipeline.authoritative_sources(settings), "as_of": RUN_DATE}
+    whole = scoring.score_columns(corroborated, settings.scoring.scoring, **options)
+    pd.testing.assert_frame_equal(scoring.score_columns(corroborated[kept], settings.scoring.scoring, **options), whole)
+    pd.testing.assert_frame_equal(whole.set_axis(corroborated.index), sample_scored_on_run_date[score_names])
+
+
+def test_explanations_written_a_few_claims_at_a_time_equal_one_pass(sample_scored_on_run_date, settings, monkeypatch):
+    """Explanations are built in chunks of EXPLAIN_ROWS claims; the chunks change no sentence."""
+    corroborated = sample_scored_on_run_date.drop(columns=["score", "status", "explanation", *scoring.EXTRA_SCORE_COLUMNS])
+    options = {"authoritative": pipeline.authoritative_sources(settings), "as_of": RUN_DATE}
+    monkeypatch.setattr(scoring, "EXPLAIN_ROWS", 7)
+    chunked = scoring.score_columns(corroborated, settings.scoring.scoring, **options)
+    assert chunked["explanation"].array._pa_array.num_chunks == -(-len(corroborated) // 7)
+    pd.testing.assert_series_equal(chunked["explanation"].set_axis(corroborated.index), sample_scored_on_run_date["explanation"])
+
+
 @pytest.mark.parametrize("scored", ["sample_scored", "sample_scored_on_run_date"])
 def test_sample_denied_state_claim_scores_below_corroborated_wire_claim(scored, request):
     """VSNA's contradicted claim scores below the independently corroborated wire claim, each explanation saying why."""
