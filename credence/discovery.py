@@ -84,18 +84,30 @@ def discovered_sources(claims: pd.DataFrame, config: Config | None = None, *, ma
                 choices.setdefault(mention_key(alias), entry.id)
     # Plain lists and row positions per source (in order of first appearance): a pandas group
     # per source costs about a millisecond, and a night has thousands of unregistered sources.
-    column = {name: unregistered[name].astype(object).tolist() if name in unregistered else None for name in wanted}
+    # Lists of every row only for the columns every row counts in; of the other columns only
+    # the rows read (a source's first, its examples), as a night's texts take gigabytes as lists.
     positions: dict[object, list[int]] = {}
-    for position, source_id in enumerate(column["source_id"] or []):
+    for position, source_id in enumerate(unregistered["source_id"].astype(object).tolist()):
         positions.setdefault(source_id, []).append(position)
+    read = sorted({row for rows in positions.values() for row in rows[: max(max_examples, 1)]})
+    every_row = {"source_id", "source_text", "outlet", "url", "article_id", "resolution_method"}
+
+    def cells(name: str) -> list[object] | dict[int, object] | None:
+        if name not in unregistered:
+            return None
+        if name in every_row:
+            return unregistered[name].astype(object).tolist()
+        return dict(zip(read, unregistered[name].iloc[read].astype(object).tolist(), strict=True))
+
+    column = {name: cells(name) for name in wanted}
 
     def values(name: str, rows: list[int]) -> list[object]:
         cells = column[name]
-        return [cells[row] for row in rows] if cells is not None else []
+        return [cells[row] for row in rows] if cells is not None else []  # type: ignore[index]
 
     def first(name: str, rows: list[int]) -> object:
         cells = column[name]
-        return cells[rows[0]] if cells is not None else ""
+        return cells[rows[0]] if cells is not None else ""  # type: ignore[index]
 
     rows_out: list[dict[str, object]] = []
     taken: Counter[str] = Counter()

@@ -13,10 +13,9 @@ import ctypes
 import ctypes.util
 import functools
 import gc
+import os
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
-
-import pyarrow as pa
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -32,8 +31,24 @@ def _malloc_trim() -> Callable[[int], int] | None:
         return None
 
 
+def use_system_allocator() -> None:
+    """Give Arrow's column buffers to the C heap's allocator, unless ARROW_DEFAULT_MEMORY_POOL
+    chooses another. Arrow's default (mimalloc) keeps the pages of freed buffers: reading a
+    10,000-article night's report columns (205 MB as a frame) left the process about 400 MB
+    larger with it, about 280 MB with the C heap's, whose freed pages malloc_trim hands back.
+    Called before pyarrow is first imported (credence/__init__.py), so that the variable also
+    reaches Arrow in the parse workers and Dask workers started later."""
+    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
+    import pyarrow as pa
+
+    if os.environ["ARROW_DEFAULT_MEMORY_POOL"] == "system":
+        pa.set_memory_pool(pa.system_memory_pool())  # where pyarrow had been imported before credence
+
+
 def release_memory() -> None:
     """Collect garbage, then return unused pages of Arrow's pool and of the C heap."""
+    import pyarrow as pa
+
     gc.collect()
     pa.default_memory_pool().release_unused()
     trim = _malloc_trim()

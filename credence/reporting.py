@@ -145,7 +145,7 @@ def run_summary(claims: pd.DataFrame, ledger: pd.DataFrame, run_date: str) -> Ru
 
 def with_credibility(claims: pd.DataFrame) -> pd.DataFrame:
     """Claims plus credibility (learned reliability if known, else the prior) and its interval."""
-    out = claims.copy()
+    out = claims.copy(deep=False)  # new columns only: the claims' own columns are shared, not copied
     reliability = optional_column(claims, "reliability")
     low, high = optional_column(claims, "reliability_low"), optional_column(claims, "reliability_high")
     prior = out["source_prior"].astype(float)
@@ -164,11 +164,14 @@ def claims_jsonl(claims: pd.DataFrame, rows_per_chunk: int = 2000) -> Iterator[b
         yield b"".join(orjson.dumps(row, default=str, option=orjson.OPT_APPEND_NEWLINE) for row in _records(claims.iloc[start : start + rows_per_chunk]))
 
 
-def first_rows(frame: pd.DataFrame, by: list[str], limit: int, *, ascending: bool | list[bool] = True) -> pd.DataFrame:
-    """The first ``limit`` rows of frame in the order of ``by``, as ``frame.sort_values(by).head(limit)``;
-    only the key columns are sorted, as a night's claims are wide and only a few are shown."""
-    positions = frame[by].reset_index(drop=True).sort_values(by, ascending=ascending).index[:limit]
-    return frame.iloc[positions]
+def first_rows(frame: pd.DataFrame, by: list[str], limit: int, *, ascending: bool | list[bool] = True, where: pd.Series | None = None) -> pd.DataFrame:
+    """The first ``limit`` rows of frame (those ``where`` holds) in the order of ``by``, as
+    ``frame[where].sort_values(by).head(limit)``; only the key columns are selected and sorted,
+    as a night's claims are wide and only a few are shown."""
+    keys = frame[by].reset_index(drop=True)
+    if where is not None:
+        keys = keys[where.to_numpy(dtype=bool)]
+    return frame.iloc[keys.sort_values(by, ascending=ascending).index[:limit]]
 
 
 def top_claims(claims: pd.DataFrame, limit: int = 20) -> list[dict[str, object]]:
@@ -668,8 +671,8 @@ def build_report_data(
     sources = add_source_trends(plain_sources, trend)
     stories = story_table(claims, articles)
     newest = max(history, key=lambda run: run.run_date) if history else None
-    single = first_rows(frame[(frame["status"] == "single-source") & (frame["credibility"] < low_credibility)], ["credibility", "score"], top)
-    corroborated = first_rows(frame[frame["status"] == "corroborated"], ["n_supporting_groups", "score"], top, ascending=False)
+    single = first_rows(frame, ["credibility", "score"], top, where=(frame["status"] == "single-source") & (frame["credibility"] < low_credibility))
+    corroborated = first_rows(frame, ["n_supporting_groups", "score"], top, ascending=False, where=frame["status"] == "corroborated")
     all_claims = first_rows(frame, ["story_id", "published_at", "article_id", "content_start"], max_claims)
     article_views = []
     shown_articles = articles.sort_values(["published_at", "article_id"]).head(max_articles)

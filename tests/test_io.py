@@ -80,3 +80,22 @@ def test_release_memory_trims_the_c_heap_on_linux():
     memory.release_memory()
     if sys.platform.startswith("linux"):
         assert memory._malloc_trim() is not None
+
+
+@pytest.mark.parametrize(("chosen", "backend"), [(None, "system"), ("mimalloc", "mimalloc")])
+def test_arrow_uses_the_c_heap_unless_told_otherwise(chosen, backend):
+    """Importing credence puts Arrow's buffers on the C heap (whose freed pages are handed back),
+    in this process and in the ones it starts, unless ARROW_DEFAULT_MEMORY_POOL says otherwise."""
+    import os
+    import subprocess
+
+    environment = {name: value for name, value in os.environ.items() if name != "ARROW_DEFAULT_MEMORY_POOL"}
+    if chosen:
+        environment["ARROW_DEFAULT_MEMORY_POOL"] = chosen
+    script = (
+        "import pyarrow, credence, subprocess, sys; print(pyarrow.default_memory_pool().backend_name);"
+        "print(subprocess.run([sys.executable, '-c', 'import pyarrow; print(pyarrow.default_memory_pool().backend_name)'],"
+        " capture_output=True, text=True, check=True).stdout.strip())"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, env=environment)
+    assert run.stdout.split() == [backend, backend]
