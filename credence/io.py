@@ -11,7 +11,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -20,6 +20,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
+
+from credence.memory import release_memory
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_RAW_DIR = PROJECT_ROOT / "data" / "raw"
@@ -86,25 +88,48 @@ def write_parquet(path: Path, frame: pd.DataFrame) -> Path:
     return path
 
 
-def write_parquet_beside(path: Path, base_path: Path, extra: pd.DataFrame, columns: list[str] | None = None) -> Path:
+# Rows write_parquet_beside takes at a time (its files' row groups): a group of a wide claims
+# table with its computed columns is what the writing stage holds (a 10,000-article night's
+# score stage peaked at 764 MB with groups of 20,000 rows, 961 MB with 65,536).
+BESIDE_ROWS = 20_000
+
+
+def write_parquet_beside(
+    path: Path,
+    base_path: Path,
+    extra: pd.DataFrame,
+    columns: list[str] | None = None,
+    computed: Mapping[str, Callable[[int, int], pa.Array]] | None = None,
+) -> Path:
     """Write, atomically, the rows of the Parquet file ``base_path`` with ``extra``'s columns
     beside them (its row i beside the file's row i; a column of both is extra's), in the order
-    ``columns`` (default: the file's, then extra's). The file is read a row group at a time, so
-    a stage that adds a few columns to a wide table never holds the table."""
+    ``columns`` (default: the file's, then extra's, then computed's). The file is read a row
+    group at a time, so a stage that adds a few columns to a wide table never holds the table.
+    ``computed`` columns are made for each row group as it is written: name -> function of the
+    group's first and end row positions. Groups are BESIDE_ROWS rows."""
     base = pq.ParquetFile(base_path)
     if base.metadata.num_rows != len(extra):
         raise ValueError(f"{base_path} has {base.metadata.num_rows} rows, the columns to add beside them {len(extra)}")
+    computed = computed or {}
     added = pa.Table.from_pandas(extra, preserve_index=False)
-    names = columns or list(dict.fromkeys([*base.schema_arrow.names, *added.column_names]))
+    names = columns or list(dict.fromkeys([*base.schema_arrow.names, *added.column_names, *computed]))
     fields = {field.name: field for field in [*base.schema_arrow, *added.schema]}
+    fields.update({name: pa.field(name, function(0, 0).type) for name, function in computed.items()})
     schema = pa.schema([fields[name] for name in names])
     with _atomic_path(path) as temporary, pq.ParquetWriter(temporary, schema) as writer:
         start = 0
-        for batch in base.iter_batches(batch_size=PARQUET_ROW_GROUP):
+        for batch in base.iter_batches(batch_size=BESIDE_ROWS):
+            stop = start + batch.num_rows
             part = added.slice(start, batch.num_rows)
-            start += batch.num_rows
-            arrays = {**dict(zip(batch.schema.names, batch.columns, strict=True)), **dict(zip(part.column_names, part.columns, strict=True))}
+            arrays = {
+                **dict(zip(batch.schema.names, batch.columns, strict=True)),
+                **dict(zip(part.column_names, part.columns, strict=True)),
+                **{name: function(start, stop) for name, function in computed.items()},
+            }
             writer.write_table(pa.Table.from_arrays([arrays[name] for name in names], schema=schema))
+            start = stop
+            del batch, part, arrays
+            release_memory()  # the group's buffers go back to the OS: the heap grew by a group at each one without
     return path
 
 

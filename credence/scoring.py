@@ -82,6 +82,8 @@ INTERESTS_COLUMN = "source_interested_in"
 
 LISTED_GROUPS = 5  # other groups named one by one in an explanation; the rest are summed
 
+# Claim-to-claim relations, read when the claims have no propositions (see evidence_structure).
+RELATION_COLUMNS = ("supporting_claim_ids", "contradicting_claim_ids")
 # Every column of a corroborated claims frame that scoring reads: the score stage reads only
 # these from the night's claims, not their texts (tests check that this gives the same scores).
 SCORING_INPUT_COLUMNS: tuple[str, ...] = (
@@ -103,9 +105,15 @@ SCORING_INPUT_COLUMNS: tuple[str, ...] = (
     TOPICS_COLUMN,
     PROPOSITION_COLUMN,
     *EXCLUSIVE_SET_COLUMNS,
-    "supporting_claim_ids",
-    "contradicting_claim_ids",
+    *RELATION_COLUMNS,
 )
+
+
+def input_columns(available: list[str]) -> list[str]:
+    """The columns scoring reads among those a claims table has: the relation lists only
+    without propositions (they are the largest of them, and propositions make them unused)."""
+    skipped = RELATION_COLUMNS if PROPOSITION_COLUMN in available else ()
+    return [name for name in available if name in SCORING_INPUT_COLUMNS and name not in skipped]
 
 
 def logit(probability: float | np.ndarray, clip: float) -> np.ndarray:
@@ -302,8 +310,8 @@ def evidence_structure(claims: pd.DataFrame) -> Evidence:
         return Evidence("propositions", claim_signs(claims), proposition.astype("int64"), exclusive_set, proposition_key, set_key, empty, empty, empty)
     # index_in finds a repeated id's first position, as a lookup table keeping the first would.
     id_array = pa.array(ids, type=pa.string())
-    support = _edges(claims, "supporting_claim_ids", id_array)
-    against = _edges(claims, "contradicting_claim_ids", id_array)
+    support = _edges(claims, RELATION_COLUMNS[0], id_array)
+    against = _edges(claims, RELATION_COLUMNS[1], id_array)
     target = np.concatenate([support[0], against[0]])
     other = np.concatenate([support[1], against[1]])
     relation = np.concatenate([np.ones(len(support[0]), dtype="int64"), -np.ones(len(against[0]), dtype="int64")])
@@ -709,12 +717,43 @@ def _arrow(piece: np.ndarray | str | pa.Array) -> pa.Array | str:
 EXPLAIN_ROWS = 20_000
 
 
+@dataclass(frozen=True)
+class Explanations:
+    """The explanations of a night's claims, written on demand, a range of claims at a time:
+    the night's sentences take several times the memory of the values they are made from."""
+
+    per_claim: Mapping[str, np.ndarray | pa.Array]  # values of each claim, sliced for a range
+    ranked: pd.DataFrame  # the other groups each claim names (see _ranked_groups)
+    names: np.ndarray  # by claim: its source's name
+    reliability: np.ndarray  # by claim: the reliability applied to it
+    group_names: np.ndarray
+    settings: ScoringSettings
+
+    def __len__(self) -> int:
+        return len(self.per_claim["weight"])
+
+    def rows(self, start: int, stop: int) -> pa.Array:
+        """The sentences of the claims from start to stop (positions), built EXPLAIN_ROWS claims at a time."""
+        chunks = [self._sentences(first, min(first + EXPLAIN_ROWS, stop)) for first in range(start, stop, EXPLAIN_ROWS)]
+        return pa.concat_arrays(chunks) if chunks else pa.array([], type=pa.string())
+
+    def all(self) -> pa.ChunkedArray:
+        """Every claim's sentence."""
+        size = len(self)
+        return pa.chunked_array([self._sentences(start, min(start + EXPLAIN_ROWS, size)) for start in range(0, size, EXPLAIN_ROWS)], type=pa.string())
+
+    def _sentences(self, start: int, stop: int) -> pa.Array:
+        listed = _listed_groups(self.ranked, self.names, self.reliability, self.group_names, start, stop)
+        return _sentences({name: values[start:stop] for name, values in self.per_claim.items()}, listed, self.settings)
+
+
 def explain(
     frame: pd.DataFrame, evidence: Evidence, inference: Inference, parts: Mapping[str, np.ndarray], group: np.ndarray, group_names: np.ndarray, settings: ScoringSettings
-) -> pa.ChunkedArray:
-    """One readable sentence per claim whose signed terms add up to its log-odds.
+) -> Explanations:
+    """One readable sentence per claim whose signed terms add up to its log-odds (written by
+    the Explanations returned).
 
-    Pieces are joined column-wise by Arrow, once per claim and EXPLAIN_ROWS claims at a time:
+    Pieces are joined column-wise by Arrow, once per claim and a range of claims at a time:
     growing Python strings piece by piece would copy each explanation dozens of times.
     """
     size = len(frame)
@@ -722,7 +761,7 @@ def explain(
     reliability = inference.reliability[record]
     ranked = _ranked_groups(_contributions(evidence, inference, group))
     listed_value = np.bincount(ranked["claim"].to_numpy(), weights=ranked["value"].to_numpy(), minlength=size)
-    per_claim: dict[str, np.ndarray | pa.Array] = {  # sliced for each chunk
+    per_claim: dict[str, np.ndarray | pa.Array] = {
         **{name: parts[name] for name in ("names", "cause", "low", "high", "prior", "strength", "strength_note", "bonus", "commitment", "confidence")},
         **{name: parts[name] for name in ("recency", "age", "interested", "topic", "repeat", "raw", "calibrated", "score", "capped", "status")},
         "reliability": reliability,
@@ -737,12 +776,7 @@ def explain(
         "sign": evidence.sign,
         "log_odds": inference.log_odds,
     }
-    chunks = []
-    for start in range(0, size, EXPLAIN_ROWS):
-        stop = min(start + EXPLAIN_ROWS, size)
-        listed = _listed_groups(ranked, parts["names"], reliability, group_names, start, stop)
-        chunks.append(_sentences({name: values[start:stop] for name, values in per_claim.items()}, listed, settings))
-    return pa.chunked_array(chunks, type=pa.string())
+    return Explanations(per_claim, ranked, parts["names"], reliability, group_names, settings)
 
 
 def _sentences(claim: Mapping[str, np.ndarray | pa.Array], listed: pa.Array, settings: ScoringSettings) -> pa.Array:
@@ -854,8 +888,29 @@ def score_columns(
     as_of: pd.Timestamp | date | str | None = None,
 ) -> pd.DataFrame:
     """SCORE_COLUMNS (score, status, explanation) and EXTRA_SCORE_COLUMNS of a corroborated
-    claims frame, one row per claim in its order (a frame indexed 0..n-1). Only the frame's
-    SCORING_INPUT_COLUMNS are read.
+    claims frame, one row per claim in its order (see score_and_explain)."""
+    scores, explanations = score_and_explain(
+        claims, settings, authoritative=authoritative, strengths=strengths, default_strength=default_strength,
+        interests=interests, reliability_state=reliability_state, as_of=as_of,
+    )
+    scores.insert(2, "explanation", pd.Series(explanations.all(), index=scores.index, dtype="str"))
+    return scores
+
+
+def score_and_explain(
+    claims: pd.DataFrame,
+    settings: ScoringSettings,
+    *,
+    authoritative: frozenset[str] = frozenset(),
+    strengths: Mapping[str, float] | None = None,
+    default_strength: float = 5.0,
+    interests: Mapping[str, frozenset[str]] | None = None,
+    reliability_state: pd.DataFrame | None = None,
+    as_of: pd.Timestamp | date | str | None = None,
+) -> tuple[pd.DataFrame, Explanations]:
+    """The score columns of a corroborated claims frame but the explanation (score, status,
+    then EXTRA_SCORE_COLUMNS), one row per claim in its order (a frame indexed 0..n-1), and
+    the Explanations that write the explanation column. Only the frame's input_columns are read.
 
     ``strengths``: source id -> prior pseudo-count (else the column source_strength, else
     ``default_strength``); ``interests``: source id -> topics it has a stake in (else the
@@ -868,7 +923,7 @@ def score_columns(
     exclusive sets (see source_components), the settings, and the state.
     """
     if len(claims) == 0:
-        return _no_scores()
+        return _no_scores().drop(columns="explanation"), Explanations({"weight": np.empty(0)}, pd.DataFrame(), np.empty(0), np.empty(0), np.empty(0), settings)
     frame = claims.reset_index(drop=True)
     size = len(frame)
     evidence = evidence_structure(frame)
@@ -996,7 +1051,6 @@ def score_columns(
     scored = pd.DataFrame(index=pd.RangeIndex(size))
     scored["score"] = np.round(score, 4)
     scored["status"] = status
-    scored["explanation"] = pd.Series(explain(frame, evidence, inference, parts, group, group_names, settings), dtype="str")
     scored["raw_score"] = np.round(raw, 6)
     scored["source_reliability"] = np.round(overall[source], 4)
     scored["claim_reliability"] = np.round(inference.reliability[record], 4)
@@ -1011,4 +1065,4 @@ def score_columns(
     scored["exclusive_set_key"] = evidence.set_key
     scored["reliability_evidence_for"] = inference.evidence_for
     scored["reliability_evidence_against"] = inference.evidence_against
-    return scored
+    return scored, explain(frame, evidence, inference, parts, group, group_names, settings)

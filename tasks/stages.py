@@ -113,14 +113,16 @@ def score_claims(corroborated_path: Path, config_dir: Path, work_dir: Path, out_
     # Scoring reads a few of the claims' columns, not their texts; the scored file is the
     # corroborated one with the score columns written beside it, a row group at a time.
     names = io.parquet_columns(corroborated_path)
-    claims = io.read_parquet(corroborated_path, columns=[name for name in names if name in scoring.SCORING_INPUT_COLUMNS])
-    scores = scoring.score_columns(claims, options, authoritative=pipeline.authoritative_sources(settings), reliability_state=state, as_of=run_date)
-    scored = pd.concat([claims, scores], axis=1)
-    tonight = reliability.night_rows(learned, scored, run_date, half_life_days=options.reliability_half_life_days).drop(columns="run_date")
+    claims = io.read_parquet(corroborated_path, columns=scoring.input_columns(names))
+    scores, explanations = scoring.score_and_explain(
+        claims, options, authoritative=pipeline.authoritative_sources(settings), reliability_state=state, as_of=run_date
+    )
+    tonight = reliability.night_rows(learned, pd.concat([claims, scores], axis=1), run_date, half_life_days=options.reliability_half_life_days)
     get_run_logger().info("Scored %d claims as of %s: %s", len(scores), run_date, scores["status"].value_counts().to_dict())
-    order = known_columns_first(list(dict.fromkeys([*names, *scores.columns])))
-    scored_path = io.write_parquet_beside(work_dir / "scored.parquet", corroborated_path, scores, columns=order)
-    return scored_path, io.write_parquet(work_dir / "reliability.parquet", tonight)
+    # The explanations, the largest column, are written a row group at a time, never held whole.
+    order = known_columns_first(list(dict.fromkeys([*names, *scores.columns, "explanation"])))
+    scored_path = io.write_parquet_beside(work_dir / "scored.parquet", corroborated_path, scores, columns=order, computed={"explanation": explanations.rows})
+    return scored_path, io.write_parquet(work_dir / "reliability.parquet", tonight.drop(columns="run_date"))
 
 
 @task(name="write-report", retries=2, retry_delay_seconds=2)

@@ -36,7 +36,7 @@ def test_read_parquet_equals_pandas_with_one_chunk_per_column(tmp_path):
 def test_columns_written_beside_a_file_give_the_frame_written_whole(tmp_path, monkeypatch):
     """The base file's rows with the added columns beside them, row group by row group, read
     back as the frame written in one piece; a column of both is the added one's."""
-    monkeypatch.setattr(io, "PARQUET_ROW_GROUP", 333)  # several row groups, batches across them
+    monkeypatch.setattr(io, "BESIDE_ROWS", 333)  # several row groups
     rows = 1000
     base = pd.DataFrame(
         {
@@ -54,6 +54,16 @@ def test_columns_written_beside_a_file_give_the_frame_written_whole(tmp_path, mo
     pd.testing.assert_frame_equal(io.read_parquet(written), expected)
     assert pq.ParquetFile(written).metadata.num_row_groups == 4
     assert io.parquet_columns(io.write_parquet_beside(tmp_path / "default.parquet", base_path, added)) == ["claim_id", "content", "published_at", "score", "status", "capped"]
+    # A computed column is made for each row group from its row positions.
+    spans = []
+
+    def labels(start, stop):
+        spans.append((start, stop))
+        return pa.array([f"row {position}" for position in range(start, stop)], type=pa.string())
+
+    computed = io.write_parquet_beside(tmp_path / "computed.parquet", base_path, added, columns=["label", *order], computed={"label": labels})
+    pd.testing.assert_frame_equal(io.read_parquet(computed), expected.assign(label=[f"row {i}" for i in range(rows)])[["label", *order]])
+    assert spans == [(0, 0), (0, 333), (333, 666), (666, 999), (999, 1000)]
     with pytest.raises(ValueError, match="1000 rows"):
         io.write_parquet_beside(tmp_path / "short.parquet", base_path, added.head(10))
     assert not (tmp_path / "short.parquet").exists()

@@ -344,11 +344,12 @@ def sample_scored_on_run_date(settings, english):
 
 
 def test_scores_read_only_the_scoring_input_columns(sample_scored_on_run_date, settings):
-    """The score stage reads SCORING_INPUT_COLUMNS only: scoring them gives every score column
-    the whole corroborated frame gives (a column read but not listed would change a score or an explanation)."""
+    """The score stage reads input_columns only: scoring them gives every score column the
+    whole corroborated frame gives (a column read but not listed would change a score or an explanation)."""
     score_names = ["score", "status", "explanation", *scoring.EXTRA_SCORE_COLUMNS]
     corroborated = sample_scored_on_run_date.drop(columns=score_names)
-    kept = [name for name in corroborated.columns if name in scoring.SCORING_INPUT_COLUMNS]
+    kept = scoring.input_columns(list(corroborated.columns))
+    assert "supporting_claim_ids" not in kept  # propositions make the relation lists unused
     assert len(kept) < len(corroborated.columns) / 2  # the texts are left out
     options = {"authoritative": pipeline.authoritative_sources(settings), "as_of": RUN_DATE}
     whole = scoring.score_columns(corroborated, settings.scoring.scoring, **options)
