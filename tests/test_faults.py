@@ -65,7 +65,7 @@ def test_failure_between_stages_then_rerun_equals_uninterrupted(sample_run, tmp_
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("injected fault after corroboration")
 
-    monkeypatch.setattr(scoring, "score_claims", broken)
+    monkeypatch.setattr(scoring, "score_and_explain", broken)  # what the score stage calls
     with pytest.raises(RuntimeError, match="injected fault"):
         run(out_dir)
     monkeypatch.undo()
