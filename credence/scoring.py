@@ -38,9 +38,10 @@ of lexical matches are not trusted to be one proposition.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -724,8 +725,6 @@ class Explanations:
 
     per_claim: Mapping[str, np.ndarray | pa.Array]  # values of each claim, sliced for a range
     ranked: pd.DataFrame  # the other groups each claim names (see _ranked_groups)
-    names: np.ndarray  # by claim: its source's name
-    reliability: np.ndarray  # by claim: the reliability applied to it
     group_names: np.ndarray
     settings: ScoringSettings
 
@@ -733,18 +732,20 @@ class Explanations:
         return len(self.per_claim["weight"])
 
     def rows(self, start: int, stop: int) -> pa.Array:
-        """The sentences of the claims from start to stop (positions), built EXPLAIN_ROWS claims at a time."""
-        chunks = [self._sentences(first, min(first + EXPLAIN_ROWS, stop)) for first in range(start, stop, EXPLAIN_ROWS)]
+        """The sentences of the claims from start to stop (positions)."""
+        chunks = list(self._chunks(start, stop))
         return pa.concat_arrays(chunks) if chunks else pa.array([], type=pa.string())
 
     def all(self) -> pa.ChunkedArray:
         """Every claim's sentence."""
-        size = len(self)
-        return pa.chunked_array([self._sentences(start, min(start + EXPLAIN_ROWS, size)) for start in range(0, size, EXPLAIN_ROWS)], type=pa.string())
+        return pa.chunked_array(list(self._chunks(0, len(self))), type=pa.string())
 
-    def _sentences(self, start: int, stop: int) -> pa.Array:
-        listed = _listed_groups(self.ranked, self.names, self.reliability, self.group_names, start, stop)
-        return _sentences({name: values[start:stop] for name, values in self.per_claim.items()}, listed, self.settings)
+    def _chunks(self, start: int, stop: int) -> Iterator[pa.Array]:
+        """The sentences from start to stop, EXPLAIN_ROWS claims at a time."""
+        for first in range(start, stop, EXPLAIN_ROWS):
+            end = min(first + EXPLAIN_ROWS, stop)
+            listed = _listed_groups(self.ranked, self.per_claim["names"], self.per_claim["reliability"], self.group_names, first, end)
+            yield _sentences({name: values[first:end] for name, values in self.per_claim.items()}, listed, self.settings)
 
 
 def explain(
@@ -776,7 +777,7 @@ def explain(
         "sign": evidence.sign,
         "log_odds": inference.log_odds,
     }
-    return Explanations(per_claim, ranked, parts["names"], reliability, group_names, settings)
+    return Explanations(per_claim, ranked, group_names, settings)
 
 
 def _sentences(claim: Mapping[str, np.ndarray | pa.Array], listed: pa.Array, settings: ScoringSettings) -> pa.Array:
@@ -854,47 +855,15 @@ def _no_scores() -> pd.DataFrame:
     return pd.DataFrame({column: pd.Series(dtype=object if column in text else "float64") for column in ["score", "status", "explanation", *EXTRA_SCORE_COLUMNS]})
 
 
-def score_claims(
-    claims: pd.DataFrame,
-    settings: ScoringSettings,
-    *,
-    authoritative: frozenset[str] = frozenset(),
-    strengths: Mapping[str, float] | None = None,
-    default_strength: float = 5.0,
-    interests: Mapping[str, frozenset[str]] | None = None,
-    reliability_state: pd.DataFrame | None = None,
-    as_of: pd.Timestamp | date | str | None = None,
-) -> pd.DataFrame:
-    """The claims frame with its score_columns added (see there for the arguments)."""
-    scores = score_columns(
-        claims, settings, authoritative=authoritative, strengths=strengths, default_strength=default_strength,
-        interests=interests, reliability_state=reliability_state, as_of=as_of,
-    )
+def score_claims(claims: pd.DataFrame, settings: ScoringSettings, **options: Any) -> pd.DataFrame:
+    """The claims frame with SCORE_COLUMNS (score, status, explanation) and EXTRA_SCORE_COLUMNS
+    added; ``options`` are score_and_explain's keywords."""
+    scores, explanations = score_and_explain(claims, settings, **options)
+    scores.insert(2, "explanation", pd.Series(explanations.all(), index=scores.index, dtype="str"))
     scored = claims.copy()
     for column, values in scores.items():
         scored[column] = values.set_axis(claims.index)
     return scored
-
-
-def score_columns(
-    claims: pd.DataFrame,
-    settings: ScoringSettings,
-    *,
-    authoritative: frozenset[str] = frozenset(),
-    strengths: Mapping[str, float] | None = None,
-    default_strength: float = 5.0,
-    interests: Mapping[str, frozenset[str]] | None = None,
-    reliability_state: pd.DataFrame | None = None,
-    as_of: pd.Timestamp | date | str | None = None,
-) -> pd.DataFrame:
-    """SCORE_COLUMNS (score, status, explanation) and EXTRA_SCORE_COLUMNS of a corroborated
-    claims frame, one row per claim in its order (see score_and_explain)."""
-    scores, explanations = score_and_explain(
-        claims, settings, authoritative=authoritative, strengths=strengths, default_strength=default_strength,
-        interests=interests, reliability_state=reliability_state, as_of=as_of,
-    )
-    scores.insert(2, "explanation", pd.Series(explanations.all(), index=scores.index, dtype="str"))
-    return scores
 
 
 def score_and_explain(
@@ -923,7 +892,7 @@ def score_and_explain(
     exclusive sets (see source_components), the settings, and the state.
     """
     if len(claims) == 0:
-        return _no_scores().drop(columns="explanation"), Explanations({"weight": np.empty(0)}, pd.DataFrame(), np.empty(0), np.empty(0), np.empty(0), settings)
+        return _no_scores().drop(columns="explanation"), Explanations({"weight": np.empty(0)}, pd.DataFrame(), np.empty(0), settings)
     frame = claims.reset_index(drop=True)
     size = len(frame)
     evidence = evidence_structure(frame)

@@ -352,9 +352,9 @@ def test_scores_read_only_the_scoring_input_columns(sample_scored_on_run_date, s
     assert "supporting_claim_ids" not in kept  # propositions make the relation lists unused
     assert len(kept) < len(corroborated.columns) / 2  # the texts are left out
     options = {"authoritative": pipeline.authoritative_sources(settings), "as_of": RUN_DATE}
-    whole = scoring.score_columns(corroborated, settings.scoring.scoring, **options)
-    pd.testing.assert_frame_equal(scoring.score_columns(corroborated[kept], settings.scoring.scoring, **options), whole)
-    pd.testing.assert_frame_equal(whole.set_axis(corroborated.index), sample_scored_on_run_date[score_names])
+    whole = scoring.score_claims(corroborated, settings.scoring.scoring, **options)[score_names]
+    pd.testing.assert_frame_equal(scoring.score_claims(corroborated[kept], settings.scoring.scoring, **options)[score_names], whole)
+    pd.testing.assert_frame_equal(whole, sample_scored_on_run_date[score_names])
 
 
 def test_explanations_written_a_few_claims_at_a_time_equal_one_pass(sample_scored_on_run_date, settings, monkeypatch):
@@ -362,9 +362,9 @@ def test_explanations_written_a_few_claims_at_a_time_equal_one_pass(sample_score
     corroborated = sample_scored_on_run_date.drop(columns=["score", "status", "explanation", *scoring.EXTRA_SCORE_COLUMNS])
     options = {"authoritative": pipeline.authoritative_sources(settings), "as_of": RUN_DATE}
     monkeypatch.setattr(scoring, "EXPLAIN_ROWS", 7)
-    chunked = scoring.score_columns(corroborated, settings.scoring.scoring, **options)
+    chunked = scoring.score_claims(corroborated, settings.scoring.scoring, **options)
     assert chunked["explanation"].array._pa_array.num_chunks == -(-len(corroborated) // 7)
-    pd.testing.assert_series_equal(chunked["explanation"].set_axis(corroborated.index), sample_scored_on_run_date["explanation"])
+    pd.testing.assert_series_equal(chunked["explanation"], sample_scored_on_run_date["explanation"])
 
 
 @pytest.mark.parametrize("scored", ["sample_scored", "sample_scored_on_run_date"])
