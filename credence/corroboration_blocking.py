@@ -172,6 +172,30 @@ def components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     return connected_components(graph, directed=False)[1]
 
 
+def capped_components(n: int, left: np.ndarray, right: np.ndarray, weight: np.ndarray, *, max_size: int, step: float) -> np.ndarray:
+    """Connected components of the weighted links, where a component of more than ``max_size``
+    nodes is split again over only its links at least ``step`` stronger, until every part fits.
+
+    Weak links chain: in a large night every story is a few weak links from the next, and
+    plain components grow into one (62,768 of 100,000 synthetic articles at a cosine of 0.2).
+    A story's own links are the strong ones, so raising the bar inside a component that grew
+    too large cuts the chains and keeps the stories. Components that fit keep every link, so
+    a night without such a component gets exactly its plain components.
+    """
+    labels = components(n, left, right)
+    threshold = float(weight.min()) if len(weight) else 0.0
+    while True:
+        sizes = np.bincount(labels, minlength=1)
+        oversize = sizes[labels] > max_size
+        if not oversize.any():
+            return labels
+        threshold += step
+        # Both ends of a link share a component, so its left end says whether it is oversize.
+        keep = ~oversize[left] | (weight >= threshold)
+        left, right, weight = left[keep], right[keep], weight[keep]
+        labels = components(n, left, right)
+
+
 def first_seen_numbering(labels: np.ndarray) -> np.ndarray:
     """Relabel components 1, 2, 3 ... in order of their first member."""
     _, first_positions, inverse = np.unique(labels, return_index=True, return_inverse=True)

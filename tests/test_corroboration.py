@@ -147,6 +147,37 @@ def test_group_chunks_keep_groups_whole():
     assert group_chunks(np.array([], dtype=object), 4) == []
 
 
+def test_a_story_grown_too_large_is_split_at_its_weak_links():
+    """Two tight stories chained by a weak link are one component, two stories under a cap."""
+    # Nodes 0-3 and 4-7 are linked strongly inside (0.9), the stories by one weak link (0.22);
+    # 8-9 are a small story whose own weak link (0.21) stays, as it fits under any cap.
+    inside = [(0, 1), (1, 2), (2, 3), (0, 3), (4, 5), (5, 6), (6, 7)]
+    left = np.array([a for a, _ in inside] + [3, 8])
+    right = np.array([b for _, b in inside] + [4, 9])
+    weight = np.array([0.9] * len(inside) + [0.22, 0.21])
+    plain = corroboration_blocking.components(10, left, right)
+    capped = corroboration_blocking.capped_components(10, left, right, weight, max_size=5, step=0.05)
+    assert len(set(plain[:8])) == 1 and plain[8] == plain[9]
+    assert len(set(capped[:4])) == 1 and len(set(capped[4:8])) == 1 and capped[0] != capped[4]
+    assert capped[8] == capped[9]
+    # Under a cap nothing reaches, the components are the plain ones.
+    uncapped = corroboration_blocking.capped_components(10, left, right, weight, max_size=8, step=0.05)
+    assert (uncapped == plain).all()
+    # A component whose links are all equally strong falls apart once the bar passes them.
+    star = corroboration_blocking.capped_components(4, np.array([0, 0, 0]), np.array([1, 2, 3]), np.full(3, 0.5), max_size=2, step=0.05)
+    assert len(set(star)) == 4
+
+
+def test_stories_of_a_night_stay_under_the_cap(synthetic_articles):
+    """The synthetic night's stories, capped at a size below its largest, are each within the cap."""
+    plain = corroboration.story_groups(synthetic_articles, CorroborationSettings(), window_days=7)
+    largest = plain.value_counts().max()
+    assert largest > 2
+    capped = corroboration.story_groups(synthetic_articles, CorroborationSettings(story_max_articles=largest - 1), window_days=7)
+    assert capped.value_counts().max() <= largest - 1
+    assert capped.nunique() > plain.nunique()
+
+
 @pytest.fixture(scope="module")
 def synthetic_articles(tmp_path_factory) -> pd.DataFrame:
     folder = tmp_path_factory.mktemp("synthetic")
