@@ -22,6 +22,7 @@ SUBCOMMANDS: dict[tuple[str, str], tuple[str, str]] = {
     ("evaluate", "attribution"): ("credence.evaluation.attribution", "source/cue/content extraction against PolNeAR-format data"),
     ("evaluate", "matching"): ("credence.evaluation.matching", "same-proposition matching against MRPC"),
     ("evaluate", "stance"): ("credence.evaluation.stance", "stance (agree/disagree/discuss/unrelated) against FNC-1"),
+    ("evaluate", "stories"): ("credence.evaluation.stories", "story search (which articles are one story) against FNC-1's bodies"),
     ("bench", "truth"): ("credence.evaluation.truth", "synthetic truth-discovery benchmark and real fusion data"),
     ("bench", "pipeline"): ("flows.bench", "end-to-end throughput on a synthetic corpus"),
     ("sources", "import-ratings"): ("credence.ratings", "turn a CSV of domain ratings into outlet priors"),

@@ -226,7 +226,7 @@ class CorroborationSettings(_Strict):
 
     similarity_threshold: float = Field(default=0.4, gt=0.0, le=1.0)
     syndication_threshold: float = Field(default=0.75, gt=0.0, le=1.0)
-    story_threshold: float = Field(default=0.2, gt=0.0, le=1.0)
+    story_threshold: float = Field(default=0.35, gt=0.0, le=1.0)
     story_max_articles: int = Field(default=500, ge=2)
     number_tolerance: float = Field(default=0.15, ge=0.0, le=1.0)
     candidate_threshold: float = Field(default=0.2, gt=0.0, le=1.0)

@@ -80,8 +80,8 @@ SYNDICATION_CHUNK_ARTICLES = 2000
 RELATION_CHUNK_CLAIMS = 20000
 
 # A story grown past story_max_articles is split again over its links this much stronger in
-# cosine, step by step: at 100,000 synthetic articles the first step (0.2 -> 0.25) already cut
-# the 62,768-article chain into stories of at most 71.
+# cosine, step by step: at 100,000 synthetic articles and a story threshold of 0.2, the first
+# step (to 0.25) cut a 62,768-article chain into stories of at most 71.
 STORY_SPLIT_STEP = 0.05
 
 
