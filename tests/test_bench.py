@@ -26,6 +26,8 @@ def test_bench_pipeline_writes_the_documented_table(prefect_server, tmp_path):
     assert {"articles", "words", "wall_s", "articles_per_s", "words_per_s", "spacy_words_per_s", "peak_rss_mb", "stages"} <= set(table)
     assert table["articles"] == 16 and table["words"] > 0 and table["spacy_words_per_s"] > 0
     assert table["task_runner"] == "threads" and table["prefect_api_start_s"] >= 0
+    # The whole bench: both nights, the bare parse, the fresh and whole-window nights.
+    assert table["bench_wall_s"] >= table["wall_s"] + table["incremental"]["wall_s"] + table["incremental"]["fresh_wall_s"]
     assert table["parse_processes"] >= 1 and table["bare_processes"] == table["parse_processes"] and table["bare_articles"] == 10
     assert set(table["stage_peak_rss_mb"]) == set(bench.STAGES)
     assert set(table["stages"]) == set(bench.STAGES)
