@@ -83,6 +83,10 @@ RELATION_CHUNK_CLAIMS = 20000
 # cosine, step by step: at 100,000 synthetic articles and a story threshold of 0.2, the first
 # step (to 0.25) cut a 62,768-article chain into stories of at most 71.
 STORY_SPLIT_STEP = 0.05
+# Each article's story terms, space-joined, are stored with the history's articles, so that a
+# night reads its window's (100,000 articles) instead of splitting their texts again. The name
+# carries a version: change it when _story_terms changes, and stored terms are computed afresh.
+STORY_TERMS_COLUMN = "story_terms_v1"
 
 
 def credit_line_outlet(text: str) -> str:
@@ -134,6 +138,14 @@ def _story_terms(text: str) -> list[str]:
     return [*words, *("@" + name for name in relations.capitalised(text))]
 
 
+def with_story_terms(articles: pd.DataFrame) -> pd.DataFrame:
+    """The articles with their story terms (space-joined) in STORY_TERMS_COLUMN, computed from
+    the text where the frame does not hold them already (stored with the history's articles)."""
+    stored = articles[STORY_TERMS_COLUMN] if STORY_TERMS_COLUMN in articles.columns else pd.Series(None, index=articles.index, dtype=object)
+    terms = [value if isinstance(value, str) else " ".join(_story_terms(text)) for value, text in zip(stored, articles["text"], strict=True)]
+    return articles.assign(**{STORY_TERMS_COLUMN: terms})
+
+
 def syndication_groups(articles: pd.DataFrame, settings: CorroborationSettings, stories: pd.Series | None = None) -> pd.Series:
     """A group id per article: copies of one origin share it (the earliest article's id).
 
@@ -174,9 +186,9 @@ def syndication_groups(articles: pd.DataFrame, settings: CorroborationSettings, 
 
 def story_groups(articles: pd.DataFrame, settings: CorroborationSettings, window_days: int) -> pd.Series:
     """A story id per article: articles linked by similar words and names within the window."""
-    order = articles.reset_index(drop=True)
+    order = with_story_terms(articles.reset_index(drop=True))
     times = utc_times(order["published_at"])
-    vectors = tfidf_rows(*term_matrix(_story_terms(text) for text in order["text"]), ARTICLE_WORDS)
+    vectors = tfidf_rows(*term_matrix(terms.split() for terms in order[STORY_TERMS_COLUMN]), ARTICLE_WORDS)
     left, right, cosine = neighbour_pairs(vectors, settings.story_threshold, max_df=settings.block_max_df, top_k=settings.block_top_k)
     inside = np.abs(times[left] - times[right]) <= np.timedelta64(window_days, "D")
     labels = capped_components(len(order), left[inside], right[inside], cosine[inside], max_size=settings.story_max_articles, step=STORY_SPLIT_STEP)

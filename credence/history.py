@@ -81,10 +81,12 @@ def plan_night(
     reused = window_articles[~window_articles["article_id"].isin(stale["article_id"])]
     context_claims = window_claims[window_claims["article_id"].isin(reused["article_id"]) & current]
     article_columns = list(articles.columns)
+    # The window's stored story terms come along (see corroboration.with_story_terms).
+    context_columns = [*article_columns, *(name for name in [corroboration.STORY_TERMS_COLUMN] if name in reused.columns and name not in article_columns)]
     return Plan(
         to_parse=pd.concat([new, stale[article_columns]], ignore_index=True),
         new_article_ids=set(new["article_id"]),
-        context_articles=reused[article_columns].reset_index(drop=True),
+        context_articles=reused[context_columns].reset_index(drop=True),
         context_claims=context_claims.reset_index(drop=True),
         seen_before=seen_before.reset_index(drop=True),
     )
@@ -102,6 +104,10 @@ def night_stories(plan: Plan, settings: CorroborationSettings, window_days: int,
     together = pd.concat([plan.to_parse, plan.context_articles], ignore_index=True)
     if together.empty:
         return plan, pd.Series(dtype=object)
+    # Tonight's articles keep their story terms, for the history to store (the window's came from it).
+    together = corroboration.with_story_terms(together)
+    parsed = len(plan.to_parse)
+    plan = replace(plan, to_parse=together.iloc[:parsed].reset_index(drop=True), context_articles=together.iloc[parsed:].reset_index(drop=True))
     stories = corroboration.story_groups(together, settings, window_days)
     if not whole_window:
         touched = set(stories.iloc[: len(plan.to_parse)])

@@ -34,6 +34,11 @@ def ingest_articles(raw_dir: Path, work_dir: Path, config_dir: Path) -> tuple[Pa
     return io.write_parquet(work_dir / "articles.parquet", articles), io.write_parquet(work_dir / "ledger.parquet", ledger)
 
 
+def read_run_articles(path: Path) -> pd.DataFrame:
+    """The night's articles without their story terms (kept for the history, not for these stages)."""
+    return io.read_parquet(path, columns=[name for name in io.parquet_columns(path) if name != corroboration.STORY_TERMS_COLUMN])
+
+
 def _claims_cache_file(batch_path: Path, config_dir: Path, cache_dir: Path) -> Path:
     """Where a batch's claims are kept: named by its article ids and the extractor's identity."""
     ids = io.read_parquet(batch_path, columns=["article_id"])["article_id"]
@@ -67,7 +72,7 @@ def split_claims(batch_path: Path, config_dir: Path, cache_dir: Path, processes:
 def resolve_sources(claim_paths: list[Path], articles_path: Path, config_dir: Path, work_dir: Path) -> Path:
     """Resolve every claim's source mention to a registered or categorised source."""
     settings = config.load_config(config_dir)
-    articles = io.read_parquet(articles_path)
+    articles = read_run_articles(articles_path)
     frames = [io.read_parquet(path) for path in claim_paths]
     extracted = pd.concat(frames, ignore_index=True) if frames else claims.claims_frame([])
     resolved = pipeline.add_article_columns(sources.resolve_claim_sources(extracted, articles, settings), articles)
@@ -81,7 +86,7 @@ def resolve_sources(claim_paths: list[Path], articles_path: Path, config_dir: Pa
 def corroborate_claims(resolved_path: Path, articles_path: Path, config_dir: Path, work_dir: Path, *, window_days: int) -> Path:
     """Relate claims across articles: support, contradiction, independence groups, stories."""
     settings = config.load_config(config_dir)
-    articles = io.read_parquet(articles_path)
+    articles = read_run_articles(articles_path)
     # Stories come from the night's plan (found over tonight's and the window's articles).
     stories = articles.set_index("article_id")["story_id"] if "story_id" in articles.columns else None
     # Corroboration reads a few of the claims' columns; the corroborated file is the resolved
@@ -137,7 +142,7 @@ def write_report(
     # are copied or streamed from the scored file, so the whole table never sits in memory.
     report_columns = [name for name in io.parquet_columns(scored_path) if name not in reporting.UNREPORTED_CLAIM_COLUMNS]
     scored = io.read_parquet(scored_path, columns=report_columns)
-    articles = io.read_parquet(articles_path)
+    articles = read_run_articles(articles_path)
     ledger = io.read_parquet(ledger_path)
     run_name = run_date.isoformat()
     # Earlier runs are the sibling date folders: their sources tables give the trends, the

@@ -80,6 +80,28 @@ def test_only_the_window_articles_in_tonight_stories_are_kept():
     assert empty.context_articles.empty and empty.context_claims.empty
 
 
+def test_window_articles_are_grouped_by_their_stored_story_terms():
+    """A stored article's story terms stand for its text (they are not split again), and
+    tonight's articles get theirs, for the history to store."""
+    from pathlib import Path
+
+    from credence import config, corroboration
+
+    def article(article_id: str, text: str) -> dict[str, str]:
+        return {"article_id": article_id, "outlet": "o", "text": text, "published_at": "2026-11-26T09:00:00+00:00"}
+
+    leak = "Firefighters in Tarvel said the chlorine leak at the Ostrava depot was contained, and the Tarvel port reopened."
+    tonight = pd.DataFrame([article("new", leak)])
+    # The stored terms are the leak's, whatever the stored text says: they are what is read.
+    window = pd.DataFrame([article("stored", "Voters in Lissen chose a new council on Sunday.")])
+    window[corroboration.STORY_TERMS_COLUMN] = corroboration.with_story_terms(tonight)[corroboration.STORY_TERMS_COLUMN]
+    settings = config.load_config(Path(__file__).parents[1] / "config").scoring.corroboration
+    plan = history.plan_night(tonight, pd.DataFrame(), window, stored_claims([("stored", "k1")]), key="k1")
+    kept, stories = history.night_stories(plan, settings, window_days=7)
+    assert stories.to_dict() == {"new": "story-001", "stored": "story-001"}
+    assert kept.to_parse[corroboration.STORY_TERMS_COLUMN].tolist() == [" ".join(corroboration._story_terms(leak))]
+
+
 def test_history_reads_only_the_asked_articles(tmp_path):
     """read_history with article_ids filters rows as Parquet is read; an empty set keeps the columns."""
     from credence import io

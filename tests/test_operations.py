@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from credence import io
+from credence import corroboration, io
 from flows.score_articles import RunOptions, score_articles
 from tests.conftest import CONFIG_DIR, PROJECT_ROOT, RAW_DIR
 
@@ -45,6 +45,10 @@ def test_second_night_parses_only_new_articles_and_corroborates_with_the_first(p
 
     history = pd.read_parquet(out_dir / "history" / "articles")
     assert history["article_id"].is_unique and len(history) == 16
+    # Each stored article keeps its story terms, so later nights need not split its text again.
+    stored_terms = history[corroboration.STORY_TERMS_COLUMN].tolist()
+    assert stored_terms == corroboration.with_story_terms(history.drop(columns=corroboration.STORY_TERMS_COLUMN))[corroboration.STORY_TERMS_COLUMN].tolist()
+    assert all(stored_terms)
     # A rerun of night two adds no rows and gives the same claims.
     rerun = Path(score_articles(raw_dir=second_raw, out_dir=out_dir, run_date=date(2026, 11, 27), config_dir=CONFIG_DIR))
     assert len(pd.read_parquet(out_dir / "history" / "articles")) == 16
