@@ -82,11 +82,11 @@ def plan_night(
     context_claims = window_claims[window_claims["article_id"].isin(reused["article_id"]) & current]
     article_columns = list(articles.columns)
     # The window's stored story terms come along (see corroboration.with_story_terms).
-    context_columns = [*article_columns, *(name for name in [corroboration.STORY_TERMS_COLUMN] if name in reused.columns and name not in article_columns)]
+    stored_terms = [corroboration.STORY_TERMS_COLUMN] if corroboration.STORY_TERMS_COLUMN in reused.columns else []
     return Plan(
         to_parse=pd.concat([new, stale[article_columns]], ignore_index=True),
         new_article_ids=set(new["article_id"]),
-        context_articles=reused[context_columns].reset_index(drop=True),
+        context_articles=reused[[*article_columns, *stored_terms]].reset_index(drop=True),
         context_claims=context_claims.reset_index(drop=True),
         seen_before=seen_before.reset_index(drop=True),
     )
