@@ -59,7 +59,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def _stage_runs(since: float) -> list[tuple[str, float, float]]:
     """(stage, start, end) of each stage's task runs since a time, read back from the Prefect API."""
     from prefect.client.orchestration import get_client
-
     from prefect.client.schemas.filters import TaskRunFilter, TaskRunFilterStartTime
 
     runs = []
@@ -71,7 +70,7 @@ def _stage_runs(since: float) -> list[tuple[str, float, float]]:
         while True:
             task_runs = client.read_task_runs(task_run_filter=started, limit=page, offset=offset)
             for task_run in task_runs:
-                if task_run.start_time is None or task_run.start_time.timestamp() < since:
+                if task_run.start_time is None:  # the filter has already dropped earlier runs
                     continue
                 name = task_run.name.rsplit("-", 1)[0]
                 if name in STAGES:

@@ -39,8 +39,8 @@ def story_truth(pairs: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     related = pairs[pairs["Stance"] != "unrelated"]
     position = pd.Series(np.arange(len(bodies)), index=bodies["Body ID"])
     # Bodies and headlines as one graph: bodies 0..n-1, headlines after them.
-    headline = len(bodies) + pd.factorize(related["Headline"])[0]
-    labels = components(len(bodies) + int(headline.max(initial=len(bodies) - 1)) + 1, position[related["Body ID"]].to_numpy(), headline)
+    headline_codes, headlines = pd.factorize(related["Headline"])
+    labels = components(len(bodies) + len(headlines), position[related["Body ID"]].to_numpy(), len(bodies) + headline_codes)
     return articles, labels[: len(bodies)]
 
 
